@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { ensureSandbox, type SandboxCredentials } from './bootstrap/sandbox.js';
+import type { Config } from './config.js';
+import { createGraphQLServer } from './graphql/yoga.js';
+import { buildServer } from './http/server.js';
+import type { Broker } from './platform/broker.js';
+import { createBroker } from './platform/create-broker.js';
+import { lockDataDir } from './platform/data-dir.js';
+import { type Database, openDatabase } from './platform/database.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { migrateToLatest } from './platform/migrator.js';
+
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+  /** An already open database (tests hand in an isolated one); otherwise opened from config. */
+  database?: Database;
+  broker?: Broker;
+  /** Prefix for Redis keys and channels, so several deployments or test files share one Redis. */
+  redisNamespace?: string;
+  /** Create the demo tenant and sandbox client; defaults to true on the embedded default. */
+  sandbox?: boolean;
+}
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  server: FastifyInstance;
+  database: Database;
+  broker: Broker;
+  metrics: Metrics;
+  /** Where the server listens, e.g. http://127.0.0.1:4000. */
+  url: string;
+  sandbox?: { credentials: SandboxCredentials; created: boolean; file: string };
+  /** Stops accepting, lets in-flight requests finish, then closes pools and releases the data folder. */
+  close(): Promise<void>;
+}
+
+/** Composition: platform (database, broker) → migrations → first-start data → HTTP surfaces → listen. */
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config);
+  const cleanups: (() => Promise<void>)[] = [];
+  let closing: Promise<void> | undefined;
+  // Closes in reverse order of opening; calling it again waits for the first call.
+  const cleanup = () => {
+    closing ??= (async () => {
+      for (const step of [...cleanups].reverse()) {
+        await step().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+      }
+    })();
+    return closing;
+  };
+  try {
+    const embeddedFolder = config.embedded && !options.database;
+    if (embeddedFolder)
+      cleanups.push(
+        await lockDataDir(config.dataDir, (error) => logger.error({ err: error }, 'data folder lock lost')),
+      );
+    const database =
+      options.database ??
+      (await openDatabase({
+        url: config.databaseUrl,
+        dataDir: config.dataDir,
+        onError: (error) => logger.warn({ err: error }, 'database connection error'),
+      }));
+    if (!options.database) cleanups.push(() => database.close());
+    const broker =
+      options.broker ??
+      createBroker(config.redisUrl, {
+        ...(options.redisNamespace ? { namespace: options.redisNamespace } : {}),
+        onError: (error) => logger.warn({ err: error }, 'redis connection error'),
+      });
+    if (!options.broker) cleanups.push(() => broker.close());
+
+    const metrics = createMetrics();
+    metrics.observeDatabase(database);
+    const migrations = await migrateToLatest(database.db);
+    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'migrations applied');
+
+    const sandbox =
+      (options.sandbox ?? config.embedded) && config.role !== 'worker'
+        ? await ensureSandbox(database.db, config.dataDir)
+        : undefined;
+
+    const yoga = config.role === 'worker' ? undefined : createGraphQLServer({ database, logger });
+    const server = buildServer({ config, logger, metrics, database, broker, ...(yoga ? { yoga } : {}) });
+    cleanups.push(() => server.close());
+    await server.listen({ port: config.port, host: config.host });
+    const address = server.server.address() as AddressInfo;
+    const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+    return {
+      config,
+      logger,
+      server,
+      database,
+      broker,
+      metrics,
+      url,
+      ...(sandbox ? { sandbox } : {}),
+      close: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

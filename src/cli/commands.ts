@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
+import { createProgressBar } from '../../db/seed/progress-bar.js';
+import { type SeedSize, seedTenant } from '../../db/seed/seed-tenant.js';
+import type { DB } from '../../db/types.js';
+import { createApiKey } from '../auth/api-keys.service.js';
+import { addClientKey, createOAuthClient } from '../auth/oauth-clients.service.js';
+import { parseScopes } from '../auth/scopes.js';
+import { ValidationError } from '../domain/errors.js';
+import { createTenant, createWhiteLabel, requireTenant } from '../domain/tenants/tenants.service.js';
+import { migrateToLatest } from '../platform/migrator.js';
+
+type Options = Record<string, string | undefined>;
+
+export interface Command {
+  /** e.g. "tenant create" */
+  name: string;
+  usage: string;
+  options: Record<string, { required?: boolean }>;
+  run(db: Kysely<DB>, options: Options): Promise<unknown>;
+}
+
+const required = { required: true } as const;
+const optional = {} as const;
+
+function need(options: Options, name: string): string {
+  const value = options[name];
+  if (value === undefined || value.trim() === '') throw new ValidationError(`--${name}`, 'is required');
+  return value;
+}
+
+export const commands: Command[] = [
+  {
+    name: 'migrate',
+    usage: 'migrate',
+    options: {},
+    run: async (db) => migrateToLatest(db),
+  },
+  {
+    name: 'tenant create',
+    usage: 'tenant create --name N',
+    options: { name: required },
+    run: async (db, o) => createTenant(db, need(o, 'name').trim()),
+  },
+  {
+    name: 'white-label create',
+    usage: 'white-label create --tenant T --name N',
+    options: { tenant: required, name: required },
+    run: async (db, o) => createWhiteLabel(db, need(o, 'tenant'), need(o, 'name').trim()),
+  },
+  {
+    name: 'client create',
+    usage: 'client create --tenant T --name N --scopes "positions:read cashflows:read" [--white-label W]',
+    options: { tenant: required, name: required, scopes: required, 'white-label': optional },
+    run: async (db, o) => {
+      const { client_id, client_secret } = await createOAuthClient(db, {
+        tenantId: need(o, 'tenant'),
+        name: need(o, 'name'),
+        scopes: parseScopes(need(o, 'scopes')),
+        whiteLabelId: o['white-label'] ?? null,
+      });
+      return { client_id, client_secret };
+    },
+  },
+  {
+    name: 'client add-key',
+    usage: 'client add-key --client C --jwk-file F   (F holds a public EC P-256 JWK)',
+    options: { client: required, 'jwk-file': required },
+    run: async (db, o) => {
+      const file = need(o, 'jwk-file');
+      let jwk: unknown;
+      try {
+        jwk = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new ValidationError(
+          '--jwk-file',
+          `could not read a JSON JWK from ${file}: ${(error as Error).message}`,
+        );
+      }
+      return addClientKey(db, need(o, 'client'), jwk);
+    },
+  },
+  {
+    name: 'apikey create',
+    usage: 'apikey create --tenant T --name N --scopes "…" [--white-label W] [--description D]',
+    options: {
+      tenant: required,
+      name: required,
+      scopes: required,
+      'white-label': optional,
+      description: optional,
+    },
+    run: async (db, o) =>
+      createApiKey(db, {
+        tenantId: need(o, 'tenant'),
+        name: need(o, 'name'),
+        description: o.description ?? null,
+        scopes: parseScopes(need(o, 'scopes')),
+        whiteLabelId: o['white-label'] ?? null,
+      }),
+  },
+  {
+    name: 'seed',
+    usage: 'seed --tenant T --size small|large [--seed N]',
+    options: { tenant: required, size: required, seed: optional },
+    run: async (db, o) => {
+      const size = need(o, 'size');
+      if (size !== 'small' && size !== 'large') throw new ValidationError('--size', 'must be small or large');
+      const seed = o.seed === undefined ? undefined : Number(o.seed);
+      if (seed !== undefined && !Number.isSafeInteger(seed))
+        throw new ValidationError('--seed', 'must be an integer');
+      const tenant = await requireTenant(db, need(o, 'tenant'));
+      const progress = createProgressBar();
+      try {
+        const summary = await seedTenant(db, tenant.id, {
+          size: size as SeedSize,
+          ...(seed !== undefined ? { seed } : {}),
+          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        });
+        return { tenant_id: tenant.id, ...summary };
+      } finally {
+        progress.stop();
+      }
+    },
+  },
+];
+
+export function usage(): string {
+  return ['Usage: npm run admin -- <command> [options]', '', ...commands.map((c) => `  ${c.usage}`)].join(
+    '\n',
+  );
+}

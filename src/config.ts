@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const blankAsUnset = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const port = z.coerce
+  .number({ error: 'expected an integer port between 0 and 65535' })
+  .int('expected an integer port between 0 and 65535')
+  .min(0, 'expected an integer port between 0 and 65535')
+  .max(65535, 'expected an integer port between 0 and 65535');
+
+const positiveInt = (what: string) =>
+  z.coerce
+    .number({ error: `expected a positive integer (${what})` })
+    .int(`expected a positive integer (${what})`)
+    .positive(`expected a positive integer (${what})`);
+
+const url = (protocols: string[]) =>
+  z
+    .url({ error: `expected a URL with protocol ${protocols.join(' or ')}` })
+    .refine(
+      (value) => URL.canParse(value) && protocols.includes(new URL(value).protocol.replace(/:$/, '')),
+      `expected a URL with protocol ${protocols.join(' or ')}`,
+    );
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const schema = z.object({
+  PORT: z.preprocess(blankAsUnset, port.default(4000)),
+  HOST: z.preprocess(blankAsUnset, z.string().min(1).default('127.0.0.1')),
+  PUBLIC_URL: z.preprocess(blankAsUnset, url(['http', 'https']).optional()),
+  DATABASE_URL: z.preprocess(blankAsUnset, url(['postgres', 'postgresql']).optional()),
+  REDIS_URL: z.preprocess(blankAsUnset, url(['redis', 'rediss']).optional()),
+  PORTICO_DATA_DIR: z.preprocess(blankAsUnset, z.string().default('.portico')),
+  LOG_LEVEL: z.preprocess(
+    blankAsUnset,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  ),
+  ROLE: z.preprocess(
+    blankAsUnset,
+    z.enum(['all', 'api', 'worker'], { error: 'expected one of all, api, worker' }).default('all'),
+  ),
+  RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, positiveInt('requests per minute').default(1000)),
+  RATE_LIMIT_BURST: z.preprocess(blankAsUnset, positiveInt('burst size').default(300)),
+  ROW_CAP: z.preprocess(blankAsUnset, positiveInt('rows per v2/v3 response').default(10000)),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.preprocess(blankAsUnset, boolean.default(false)),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Issuer and token audience; also the base of every URL Portico prints. */
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  role: 'all' | 'api' | 'worker';
+  rateLimit: { perMinute: number; burst: number };
+  rowCap: number;
+  webhookAllowPrivateTargets: boolean;
+  /** True when no DATABASE_URL is set: PGlite in the data folder, in-process pub/sub. */
+  embedded: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? 'environment');
+        const given = env[variable];
+        return {
+          variable,
+          message: given === undefined ? issue.message : `${issue.message}, got "${given}"`,
+        };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const urlHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://${urlHost}:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.PORTICO_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    role: e.ROLE,
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
+    rowCap: e.ROW_CAP,
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    embedded: e.DATABASE_URL === undefined,
+  };
+}

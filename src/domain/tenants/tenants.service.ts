@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { DB } from '../../../db/types.js';
+import { isUuid, NotFoundError } from '../errors.js';
+import { write } from '../write.js';
+import { findTenant, findWhiteLabel, insertTenant, insertWhiteLabel } from './tenants.repository.js';
+
+/** Looks a tenant up by id; a malformed id is simply one that does not exist. */
+export async function requireTenant(db: Kysely<DB>, id: string) {
+  const tenant = isUuid(id) ? await findTenant(db, id) : undefined;
+  if (!tenant) throw new NotFoundError('tenant', id);
+  return tenant;
+}
+
+export async function requireWhiteLabel(db: Kysely<DB>, tenantId: string, id: string) {
+  const whiteLabel = isUuid(id) ? await findWhiteLabel(db, tenantId, id) : undefined;
+  if (!whiteLabel) throw new NotFoundError('white label', id);
+  return whiteLabel;
+}
+
+export async function createTenant(db: Kysely<DB>, name: string): Promise<{ id: string }> {
+  // Generated here because the event that records the creation is scoped to the new tenant's id.
+  const id = uuidv7();
+  return write(db, { tenantId: id, whiteLabelId: null }, async (tx, emit) => {
+    const row = await insertTenant(tx, { id, name });
+    emit({ type: 'tenant.created', resourceId: row.id, data: row });
+    return { id: row.id };
+  });
+}
+
+export async function createWhiteLabel(
+  db: Kysely<DB>,
+  tenantId: string,
+  name: string,
+): Promise<{ id: string }> {
+  await requireTenant(db, tenantId);
+  return write(db, { tenantId, whiteLabelId: null }, async (tx, emit) => {
+    const row = await insertWhiteLabel(tx, tenantId, name);
+    emit({ type: 'white_label.created', resourceId: row.id, data: row, whiteLabelId: row.id });
+    return { id: row.id };
+  });
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import type { Broker } from '../platform/broker.js';
+import type { Database } from '../platform/database.js';
+import type { Metrics } from '../platform/metrics.js';
+
+const probeTimeoutMs = 2000;
+
+async function probe(check: () => Promise<void>): Promise<'ok' | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${probeTimeoutMs} ms`)), probeTimeoutMs);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return 'ok';
+  } catch (error) {
+    return (error as Error).message || 'unreachable';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Liveness, readiness and metrics: unauthenticated, cheap, and never rate limited. */
+export function registerOperationsRoutes(
+  app: FastifyInstance,
+  deps: { database: Database; broker: Broker; metrics: Metrics; draining: () => boolean },
+): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const [database, redis] = await Promise.all([probe(deps.database.ping), probe(() => deps.broker.ping())]);
+    const checks = {
+      database: { engine: deps.database.engine, status: database },
+      redis: { engine: deps.broker.kind, status: redis },
+    };
+    const ready = database === 'ok' && redis === 'ok' && !deps.draining();
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const body = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(body);
+  });
+}

@@ -1,0 +1,101 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { PorticoYoga } from '../graphql/yoga.js';
+import type { Broker } from '../platform/broker.js';
+import type { Database } from '../platform/database.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import { registerGraphQLRoutes } from './graphql.routes.js';
+import { registerOperationsRoutes } from './operations.routes.js';
+import { sendProblem } from './problem.js';
+import { requestIdFor } from './request-id.js';
+
+export const bodyLimitBytes = 1024 * 1024;
+
+export interface ServerDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  database: Database;
+  broker: Broker;
+  /** Absent for ROLE=worker, which serves only the operations routes. */
+  yoga?: PorticoYoga;
+}
+
+/** The one HTTP server every surface is mounted on. */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  let draining = false;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: requestIdFor,
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: true,
+    bodyLimit: bodyLimitBytes,
+    // On close: refuse new requests with 503, let in-flight ones finish, drop idle keep-alives.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = String(reply.statusCode);
+    deps.metrics.httpDuration.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
+    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+    }
+  });
+
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, {
+      status: 404,
+      title: 'Not Found',
+      detail: `No route for ${request.method} ${request.url}`,
+    }),
+  );
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (status === 413) {
+      return sendProblem(request, reply, {
+        status,
+        title: 'Content Too Large',
+        detail: `The request body exceeds ${bodyLimitBytes} bytes`,
+      });
+    }
+    return sendProblem(request, reply, {
+      status,
+      title: status >= 500 ? 'Internal Server Error' : 'Bad Request',
+      // Internal failures never leak details; the request id ties the response to the log line.
+      detail: status >= 500 ? 'An unexpected error occurred' : error.message,
+      ...(status < 500 && error.code ? { code: error.code } : {}),
+    });
+  });
+
+  registerOperationsRoutes(app, {
+    database: deps.database,
+    broker: deps.broker,
+    metrics: deps.metrics,
+    draining: () => draining,
+  });
+  if (deps.yoga) registerGraphQLRoutes(app, deps.yoga);
+  return app;
+}

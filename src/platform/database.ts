@@ -1,0 +1,99 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../../db/types.js';
+import type { PoolStats } from './metrics.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import { textParsedTypes } from './type-parsers.js';
+
+export type Engine = 'postgres' | 'pglite';
+
+/** The one way into the database: Kysely on either engine, with the same values and counters. */
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly engine: Engine;
+  ping(): Promise<void>;
+  stats(): PoolStats;
+  /** SQL statements sent since the database was opened (tests assert per-request counts on it). */
+  statements(): number;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** Postgres URL; when absent the embedded engine runs in `dataDir` (or in memory if null). */
+  url?: string | undefined;
+  dataDir?: string | null;
+  /** A PGlite data-directory tarball to start from (tests clone a migrated template this way). */
+  loadDataDir?: Blob;
+  poolSize?: number;
+  onError?: (error: Error) => void;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openPGlite(options);
+}
+
+/** Kysely's log hook sees every statement it sends, failed ones included. */
+function statementCounter() {
+  let count = 0;
+  return {
+    log: () => {
+      count++;
+    },
+    statements: () => count,
+  };
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'portico',
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        textParsedTypes[oid] ??
+        pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process; the pool replaces it.
+  pool.on('error', (error) => options.onError?.(error));
+  const counter = statementCounter();
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: counter.log });
+  return {
+    db,
+    engine: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    statements: counter.statements,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPGlite(options: DatabaseOptions): Promise<Database> {
+  const dataDir = options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined;
+  if (dataDir) await mkdir(path.dirname(dataDir), { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: textParsedTypes,
+  });
+  const dialect = new PGliteDialect(pglite);
+  const counter = statementCounter();
+  const db = new Kysely<DB>({ dialect, log: counter.log });
+  return {
+    db,
+    engine: 'pglite',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    stats: () => ({ total: 1, idle: dialect.waiting === 0 ? 1 : 0, waiting: dialect.waiting }),
+    statements: counter.statements,
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,225 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret } from '../src/auth/secrets.js';
+import { lockDataDir } from '../src/platform/data-dir.js';
+import { type Database, openDatabase } from '../src/platform/database.js';
+import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
+import { databaseUrl } from './helpers/environment.js';
+import { childEnv, runTs } from './helpers/processes.js';
+
+// The CLI runs as operators run it (a child process), against DATABASE_URL when the suite has one
+// and against an embedded data folder otherwise.
+describe('admin CLI', () => {
+  let folder: string;
+  let pgDatabase: TestDatabase | undefined;
+  let env: NodeJS.ProcessEnv;
+  const admin = (...args: string[]) => runTs('src/cli/admin.ts', args, env);
+  const json = async (...args: string[]) => {
+    const result = await admin(...args);
+    expect(result.stderr, `admin ${args.join(' ')}`).toBe('');
+    expect(result.code).toBe(0);
+    return JSON.parse(result.stdout);
+  };
+  /** Opens the same database the CLI used (only between CLI runs: the folder takes one process). */
+  const inspect = async <T>(fn: (database: Database) => Promise<T>): Promise<T> => {
+    if (pgDatabase) return fn(pgDatabase);
+    const database = await openDatabase({ dataDir: path.join(folder, 'data') });
+    try {
+      return await fn(database);
+    } finally {
+      await database.close();
+    }
+  };
+
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'portico-cli-'));
+    pgDatabase = databaseUrl ? await isolatedDatabase() : undefined;
+    env = childEnv({ PORTICO_DATA_DIR: path.join(folder, 'data'), DATABASE_URL: pgDatabase?.url });
+  });
+  afterAll(async () => {
+    await pgDatabase?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('migrate applies the schema and reports what it applied', async () => {
+    const result = await json('migrate');
+    expect(Array.isArray(result.applied)).toBe(true);
+    if (!pgDatabase) expect(result.applied).toEqual(['0001-platform', '0002-domain']);
+    expect(await json('migrate')).toEqual({ applied: [] });
+  });
+
+  let tenantId: string;
+  let whiteLabelId: string;
+  let clientId: string;
+
+  it('tenant create prints {"id"}', async () => {
+    const result = await json('tenant', 'create', '--name', 'Acme Wealth');
+    expect(Object.keys(result)).toEqual(['id']);
+    tenantId = result.id;
+    expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('white-label create prints {"id"}', async () => {
+    const result = await json('white-label', 'create', '--tenant', tenantId, '--name', 'Acme Nordics');
+    expect(Object.keys(result)).toEqual(['id']);
+    whiteLabelId = result.id;
+  });
+
+  it('client create prints the id and the secret once, and stores only a hash', async () => {
+    const result = await json(
+      'client',
+      'create',
+      '--tenant',
+      tenantId,
+      '--name',
+      'Partner',
+      '--scopes',
+      'positions:read cashflows:read',
+    );
+    expect(Object.keys(result).sort()).toEqual(['client_id', 'client_secret']);
+    clientId = result.client_id;
+    const scoped = await json(
+      'client',
+      'create',
+      '--tenant',
+      tenantId,
+      '--name',
+      'Nordic partner',
+      '--scopes',
+      'positions:read',
+      '--white-label',
+      whiteLabelId,
+    );
+    const rows = await inspect((d) =>
+      d.db.selectFrom('oauth_clients').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
+    );
+    expect(rows.map((r) => [r.client_id, r.white_label_id, r.scopes])).toEqual([
+      [result.client_id, null, ['positions:read', 'cashflows:read']],
+      [scoped.client_id, whiteLabelId, ['positions:read']],
+    ]);
+    expect(rows[0]?.secret_hash).toBe(hashSecret(result.client_secret));
+    expect(JSON.stringify(rows)).not.toContain(result.client_secret);
+  });
+
+  it('client add-key registers a public P-256 JWK and prints its kid', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const file = path.join(folder, 'key.json');
+    await writeFile(file, JSON.stringify(await exportJWK(publicKey)));
+    const first = await json('client', 'add-key', '--client', clientId, '--jwk-file', file);
+    expect(first.kid).toMatch(/^[A-Za-z0-9_-]{43}$/); // RFC 7638 thumbprint
+    await writeFile(
+      file,
+      JSON.stringify({ ...(await exportJWK((await generateKeyPair('ES256')).publicKey)), kid: 'rotation-2' }),
+    );
+    expect(await json('client', 'add-key', '--client', clientId, '--jwk-file', file)).toEqual({
+      kid: 'rotation-2',
+    });
+
+    const duplicate = await admin('client', 'add-key', '--client', clientId, '--jwk-file', file);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toMatch(/already has a key with kid rotation-2/);
+
+    await writeFile(file, JSON.stringify(await exportJWK(privateKey)));
+    const leaked = await admin('client', 'add-key', '--client', clientId, '--jwk-file', file);
+    expect(leaked.code).toBe(1);
+    expect(leaked.stderr).toMatch(/private key/);
+
+    await writeFile(file, JSON.stringify({ kty: 'RSA', n: 'x', e: 'AQAB' }));
+    const rsa = await admin('client', 'add-key', '--client', clientId, '--jwk-file', file);
+    expect(rsa.code).toBe(1);
+    expect(rsa.stderr).toMatch(/P-256/);
+
+    const unknown = await admin('client', 'add-key', '--client', 'pc_nope', '--jwk-file', file);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/client pc_nope was not found/);
+  });
+
+  it('apikey create prints {"id","key"} and stores only a hash', async () => {
+    const result = await json(
+      'apikey',
+      'create',
+      '--tenant',
+      tenantId,
+      '--name',
+      'Reporting',
+      '--scopes',
+      'positions:read',
+    );
+    expect(Object.keys(result).sort()).toEqual(['id', 'key']);
+    const [publicId, secret] = result.key.split('.');
+    const row = await inspect((d) =>
+      d.db.selectFrom('api_keys').selectAll().where('id', '=', result.id).executeTakeFirstOrThrow(),
+    );
+    expect(row.public_id).toBe(publicId);
+    expect(row.secret_hash).toBe(hashSecret(secret));
+    expect(row.secret_hash).not.toContain(secret);
+  });
+
+  it('seed loads demo data into a tenant', async () => {
+    const result = await json('seed', '--tenant', tenantId, '--size', 'small');
+    expect(result).toMatchObject({ tenant_id: tenantId, size: 'small' });
+    const positions = await inspect((d) =>
+      d.db
+        .selectFrom('positions')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(Number(positions.n)).toBe(result.rows.positions);
+    expect(Number(positions.n)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [[], /Usage: npm run admin/],
+    [['frobnicate'], /Unknown command: frobnicate/],
+    [['tenant', 'create'], /Missing --name/],
+    [['tenant', 'create', '--name', 'x', '--colour', 'red'], /Unknown option '--colour'/],
+    [['client', 'create', '--tenant', 'x', '--name', 'y'], /Missing --scopes/],
+  ])('prints usage and exits non-zero for %j', async (args, message) => {
+    const result = await admin(...args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+  });
+
+  it.each([
+    [
+      [
+        'client',
+        'create',
+        '--tenant',
+        '00000000-0000-7000-8000-000000000000',
+        '--name',
+        'x',
+        '--scopes',
+        'positions:read',
+      ],
+      /tenant .* was not found/,
+    ],
+    [
+      ['client', 'create', '--tenant', 'TENANT', '--name', 'x', '--scopes', 'positions:read everything:all'],
+      /Unknown scope: everything:all/,
+    ],
+    [['seed', '--tenant', 'TENANT', '--size', 'huge'], /--size: must be small or large/],
+    [['white-label', 'create', '--tenant', 'not-a-uuid', '--name', 'x'], /tenant not-a-uuid was not found/],
+  ])('fails with a message for %j', async (args, message) => {
+    const result = await admin(...args.map((a) => (a === 'TENANT' ? tenantId : a)));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+  });
+
+  it.runIf(!databaseUrl)('refuses the embedded folder while a server holds it', async () => {
+    const release = await lockDataDir(path.join(folder, 'data'));
+    try {
+      const result = await admin('tenant', 'create', '--name', 'Blocked');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/in use by a running Portico server/);
+    } finally {
+      await release();
+    }
+  });
+});

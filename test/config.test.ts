@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { childEnv, runTs } from './helpers/processes.js';
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      publicUrl: 'http://127.0.0.1:4000',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      logLevel: 'info',
+      role: 'all',
+      rateLimit: { perMinute: 1000, burst: 300 },
+      webhookAllowPrivateTargets: false,
+      embedded: true,
+    });
+    expect(config.dataDir).toMatch(/\.portico$/);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://api.example.com/',
+      DATABASE_URL: 'postgres://u@db:5432/portico',
+      REDIS_URL: 'redis://cache:6379',
+      PORTICO_DATA_DIR: '/tmp/portico-data',
+      LOG_LEVEL: 'debug',
+      ROLE: 'worker',
+      RATE_LIMIT_PER_MINUTE: '60',
+      RATE_LIMIT_BURST: '10',
+      ROW_CAP: '500',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      publicUrl: 'https://api.example.com',
+      databaseUrl: 'postgres://u@db:5432/portico',
+      redisUrl: 'redis://cache:6379',
+      dataDir: '/tmp/portico-data',
+      logLevel: 'debug',
+      role: 'worker',
+      rateLimit: { perMinute: 60, burst: 10 },
+      rowCap: 500,
+      webhookAllowPrivateTargets: true,
+      embedded: false,
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT: expected an integer port between 0 and 65535, got "abc"/],
+    ['PORT', '70000', /PORT: expected an integer port/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL: expected a URL with protocol postgres or postgresql/],
+    ['REDIS_URL', 'not a url', /REDIS_URL: expected a URL with protocol redis or rediss/],
+    ['PUBLIC_URL', 'ftp://x', /PUBLIC_URL: expected a URL/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of fatal, error/],
+    ['ROLE', 'boss', /ROLE: expected one of all, api, worker/],
+    ['RATE_LIMIT_PER_MINUTE', '-5', /RATE_LIMIT_PER_MINUTE: expected a positive integer/],
+    ['RATE_LIMIT_BURST', '1.5', /RATE_LIMIT_BURST: expected a positive integer/],
+    ['ROW_CAP', '0', /ROW_CAP: expected a positive integer/],
+    ['WEBHOOK_ALLOW_PRIVATE_TARGETS', 'maybe', /WEBHOOK_ALLOW_PRIVATE_TARGETS: expected true or false/],
+  ])('refuses %s=%s, naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('lists every invalid variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', ROLE: 'y' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).issues.map((i) => i.variable).sort()).toEqual(['PORT', 'ROLE']);
+    }
+  });
+
+  it('makes npm start exit non-zero with a message naming the variable', async () => {
+    const result = await runTs('src/main.ts', [], childEnv({ PORT: 'not-a-port', RATE_LIMIT_BURST: 'lots' }));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toMatch(/PORT: expected an integer port between 0 and 65535, got "not-a-port"/);
+    expect(result.stderr).toMatch(/RATE_LIMIT_BURST: expected a positive integer/);
+  });
+});

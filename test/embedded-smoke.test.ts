@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/platform/database.js';
+import { childEnv, freePort, type Running, startTs, waitForHttp } from './helpers/processes.js';
+import { slowPost } from './helpers/slow-post.js';
+
+// Always runs, in CI too: the newcomer's path. `npm start` with no DATABASE_URL or REDIS_URL on an
+// empty data folder, then a restart that must find everything where it was left.
+describe('embedded default, end to end', () => {
+  const folders: string[] = [];
+  const running: Running[] = [];
+  afterAll(async () => {
+    for (const r of running) r.child.kill('SIGKILL');
+    for (const f of folders) await rm(f, { recursive: true, force: true });
+  });
+
+  it('starts from an empty data folder, restarts, and keeps its data', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'portico-smoke-'));
+    folders.push(folder);
+    const dataDir = path.join(folder, 'data');
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = childEnv({ PORT: String(port), PORTICO_DATA_DIR: dataDir });
+
+    // First start: creates the folder, migrates, seeds, prints URLs and the sandbox secret once.
+    const first = startTs('src/main.ts', env);
+    running.push(first);
+    await waitForHttp(`${base}/healthz`, first);
+    const banner = first.output();
+    for (const url of ['/graphql', '/v1', '/api/v2', '/api/v3', '/docs', '/portal'])
+      expect(banner).toContain(`${base}${url}`);
+    const sandbox = JSON.parse(await readFile(path.join(dataDir, 'sandbox.json'), 'utf8'));
+    expect(banner).toContain(sandbox.client_id);
+    expect(banner).toContain(sandbox.client_secret);
+    expect(sandbox.scopes).toContain('positions:read');
+    expect((await stat(path.join(dataDir, 'sandbox.json'))).mode & 0o777).toBe(0o600);
+    const ready = await (await fetch(`${base}/readyz`)).json();
+    expect(ready.checks).toEqual({
+      database: { engine: 'pglite', status: 'ok' },
+      redis: { engine: 'memory', status: 'ok' },
+    });
+
+    // SIGTERM with a request in flight: it completes, then the process exits cleanly.
+    const inFlight = slowPost(`${base}/graphql`, JSON.stringify({ query: '{ version }' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    inFlight.finish();
+    expect((await inFlight.response).status).toBe(200);
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('shutdown complete');
+
+    // Second start: same folder, nothing recreated, the secret not printed again.
+    const second = startTs('src/main.ts', env);
+    running.push(second);
+    await waitForHttp(`${base}/healthz`, second);
+    expect(second.output()).toContain(sandbox.client_id);
+    expect(second.output()).not.toContain(sandbox.client_secret);
+    expect(JSON.parse(await readFile(path.join(dataDir, 'sandbox.json'), 'utf8'))).toEqual(sandbox);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const database = await openDatabase({ dataDir });
+    try {
+      const tenants = await database.db.selectFrom('tenants').select(['id']).execute();
+      expect(tenants).toEqual([{ id: sandbox.tenant_id }]);
+      const positions = await database.db
+        .selectFrom('positions')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(positions.n)).toBeGreaterThan(0);
+      const clients = await database.db.selectFrom('oauth_clients').select('client_id').execute();
+      expect(clients).toEqual([{ client_id: sandbox.client_id }]);
+    } finally {
+      await database.close();
+    }
+  });
+});

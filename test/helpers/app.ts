@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { type App, startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { isolatedDatabase, type TestDatabase } from './database.js';
+import { databaseUrl, redisUrl } from './environment.js';
+
+export interface TestApp extends App {
+  database: TestDatabase;
+  /** Every JSON log line the app wrote. */
+  logs: Record<string, unknown>[];
+}
+
+/**
+ * A real Portico on a random loopback port, on this file's own database and its own Redis
+ * namespace. Pass `env` to override configuration as an operator would.
+ */
+export async function startTestApp(
+  options: { env?: Record<string, string>; database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await isolatedDatabase());
+  const config = loadConfig({
+    ...(databaseUrl && database.url ? { DATABASE_URL: database.url } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const app = await startApp({
+    config,
+    logger: createLogger(config, sink),
+    database,
+    redisNamespace: `test-${randomUUID()}`,
+    sandbox: false,
+  });
+  return {
+    ...app,
+    database,
+    logs,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Database, openDatabase } from '../../src/platform/database.js';
+import { databaseUrl, withDatabase } from './environment.js';
+
+export interface TestDatabase extends Database {
+  /** The URL of this database on Postgres; undefined on the embedded engine. */
+  url: string | undefined;
+}
+
+/**
+ * A migrated database of its own: a clone of the template database on Postgres, or a PGlite
+ * loaded from the migrated template. close() drops it.
+ */
+export async function isolatedDatabase(): Promise<TestDatabase> {
+  const template = inject('templateDatabase');
+  if (databaseUrl && template) {
+    const name = `portico_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`create database ${name} template ${template}`);
+    const url = withDatabase(databaseUrl, name);
+    const database = await openDatabase({ url, poolSize: 5 });
+    return {
+      ...database,
+      url,
+      close: async () => {
+        await database.close();
+        await adminQuery(`drop database if exists ${name} with (force)`);
+      },
+    };
+  }
+  const tarball = inject('pgliteTemplate');
+  if (!tarball) throw new Error('global setup provided no database template');
+  const database = await openDatabase({ dataDir: null, loadDataDir: new Blob([await readFile(tarball)]) });
+  return { ...database, url: undefined };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
