@@ -1,0 +1,42 @@
+// One HTTP target per process, so the load generator never shares a core's event loop with it.
+// Usage: tsx bench/http-targets.ts <plain|fastify|yoga-plain|yoga-fastify>; prints the port.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { createYoga } from 'graphql-yoga';
+import { schema } from '../src/graphql/schema.js';
+import { registerGraphQLRoutes } from '../src/http/graphql.routes.js';
+
+const kind = process.argv[2];
+const body = JSON.stringify({ status: 'ok' });
+const yoga = () => createYoga({ schema, graphqlEndpoint: '/graphql', logging: false, landingPage: false });
+
+async function listen(): Promise<number> {
+  switch (kind) {
+    case 'plain': {
+      const server = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    }
+    case 'yoga-plain': {
+      const server = createServer(yoga());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    }
+    case 'fastify':
+    case 'yoga-fastify': {
+      const app = Fastify({ logger: false });
+      app.get('/healthz', async () => ({ status: 'ok' }));
+      // biome-ignore lint/suspicious/noExplicitAny: the bench needs no request context.
+      if (kind === 'yoga-fastify') registerGraphQLRoutes(app, yoga() as any);
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return (app.server.address() as AddressInfo).port;
+    }
+    default:
+      throw new Error(`unknown target ${kind}`);
+  }
+}
+
+process.stdout.write(`${await listen()}\n`);
