@@ -8,9 +8,13 @@ const root = path.resolve(import.meta.dirname, '..');
 const durationS = Number(process.env.BENCH_DURATION ?? 5);
 
 async function start(kind: string): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/http-targets.ts'), kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    path.join(root, 'node_modules/.bin/tsx'),
+    [path.join(root, 'bench/http-targets.ts'), kind],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
     child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
@@ -31,7 +35,8 @@ async function measure(kind: string, request: { path: string; method?: 'GET' | '
       });
     await run(1); // warm-up: JIT and connection setup
     const result = await run(durationS);
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${kind}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`${kind}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     return { kind, rps: result.requests.average, p99: result.latency.p99 };
   } finally {
     target.stop();
@@ -39,7 +44,11 @@ async function measure(kind: string, request: { path: string; method?: 'GET' | '
 }
 
 export async function httpOverhead(): Promise<string[]> {
-  const graphql = { path: '/graphql', method: 'POST' as const, body: JSON.stringify({ query: '{ version }' }) };
+  const graphql = {
+    path: '/graphql',
+    method: 'POST' as const,
+    body: JSON.stringify({ query: '{ version }' }),
+  };
   const plain = await measure('plain', { path: '/healthz' });
   const fastify = await measure('fastify', { path: '/healthz' });
   const yogaPlain = await measure('yoga-plain', graphql);

@@ -10,8 +10,7 @@ import { emptyRows, type SeedBatch, type SeedRows } from '../db/seed/rows.js';
 import { seedTenant } from '../db/seed/seed-tenant.js';
 import { plannedCounts, seedTables } from '../db/seed/sizes.js';
 import { write } from '../src/domain/write.js';
-import { type Database, openDatabase } from '../src/platform/database.js';
-import { migrateToLatest } from '../src/platform/migrator.js';
+import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
 
 const tenantA = '01900000-0000-7000-8000-00000000000a';
 const tenantB = '01900000-0000-7000-8000-00000000000b';
@@ -294,7 +293,7 @@ describe('demo data generator', () => {
 });
 
 describe('seedTenant on the embedded database', () => {
-  let database: Database;
+  let database: TestDatabase;
 
   async function createTenant(name: string): Promise<string> {
     // The event recording the creation is scoped to the new tenant, so its id is chosen up front.
@@ -320,8 +319,7 @@ describe('seedTenant on the embedded database', () => {
   }
 
   beforeAll(async () => {
-    database = await openDatabase({ dataDir: null });
-    await migrateToLatest(database.db);
+    database = await isolatedDatabase();
   });
 
   afterAll(async () => {
@@ -405,7 +403,7 @@ describe('seedTenant on the embedded database', () => {
     const tenant = await createTenant('Seed Test D');
     await expect(
       seedTenant(database.db, tenant, { ...small, whiteLabelIds: ['01900000-0000-7000-8000-0000000000ff'] }),
-    ).rejects.toThrow(/White labels not in tenant/);
+    ).rejects.toThrow(/white label .* was not found/);
     expect((await countRows(tenant)).clients).toBe(0);
   });
 });

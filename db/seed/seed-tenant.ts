@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { requireTenant, requireWhiteLabel } from '../../src/domain/tenants/tenants.service.js';
 import { type WriteTx, write } from '../../src/domain/write.js';
 import type { DB } from '../types.js';
 import { type GenerateOptions, generateSeedBatches, resolveGenerateOptions } from './generate.js';
@@ -39,7 +40,8 @@ export async function seedTenant(
   options: SeedOptions,
 ): Promise<SeedSummary> {
   const resolved = resolveGenerateOptions(options);
-  await assertScope(db, tenantId, resolved.whiteLabelIds);
+  await requireTenant(db, tenantId);
+  for (const whiteLabelId of resolved.whiteLabelIds) await requireWhiteLabel(db, tenantId, whiteLabelId);
   const planned = plannedCounts(resolved.size);
   const total = Object.values(planned).reduce((sum, count) => sum + count, 0);
   const rows: Record<string, number> = Object.fromEntries(seedTables.map((table) => [table, 0]));
@@ -64,23 +66,4 @@ export async function seedTenant(
 
 async function insertRows<T extends SeedTable>(tx: WriteTx, table: T, rows: SeedRow<T>[]): Promise<void> {
   await tx.insertInto(table).values(rows).execute();
-}
-
-async function assertScope(
-  db: Kysely<DB>,
-  tenantId: string,
-  whiteLabelIds: readonly string[],
-): Promise<void> {
-  const tenant = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
-  if (!tenant) throw new Error(`Tenant ${tenantId} does not exist`);
-  if (whiteLabelIds.length === 0) return;
-  const found = await db
-    .selectFrom('white_labels')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...whiteLabelIds])
-    .execute();
-  const known = new Set(found.map((row) => row.id));
-  const foreign = whiteLabelIds.filter((id) => !known.has(id));
-  if (foreign.length > 0) throw new Error(`White labels not in tenant ${tenantId}: ${foreign.join(', ')}`);
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { ValidationError } from '../domain/errors.js';
-import { requireTenant, requireWhiteLabel } from '../domain/tenants/tenants.service.js';
+import { requireTenantScope } from '../domain/tenants/tenants.service.js';
 import { write } from '../domain/write.js';
 import { insertApiKey } from './api-keys.repository.js';
 import type { Scope } from './scopes.js';
@@ -24,8 +24,7 @@ export async function createApiKey(
   db: Kysely<DB>,
   input: CreateApiKeyInput,
 ): Promise<{ id: string; key: string }> {
-  await requireTenant(db, input.tenantId);
-  if (input.whiteLabelId) await requireWhiteLabel(db, input.tenantId, input.whiteLabelId);
+  await requireTenantScope(db, input.tenantId, input.whiteLabelId);
   const name = input.name.trim();
   if (name === '' || name.length > 200) throw new ValidationError('name', 'must be 1-200 characters');
   if (input.description && input.description.length > 2000) {

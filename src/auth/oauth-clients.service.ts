@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { requireTenant, requireWhiteLabel } from '../domain/tenants/tenants.service.js';
+import { requireTenantScope } from '../domain/tenants/tenants.service.js';
 import { write } from '../domain/write.js';
 import {
   findClientKey,
@@ -26,8 +26,7 @@ export async function createOAuthClient(
   db: Kysely<DB>,
   input: CreateOAuthClientInput,
 ): Promise<{ id: string; client_id: string; client_secret: string }> {
-  await requireTenant(db, input.tenantId);
-  if (input.whiteLabelId) await requireWhiteLabel(db, input.tenantId, input.whiteLabelId);
+  await requireTenantScope(db, input.tenantId, input.whiteLabelId);
   if (input.name.trim() === '') throw new ValidationError('name', 'must not be empty');
   const clientId = randomToken('pc_', 15);
   const clientSecret = randomToken('pcs_', 32);

@@ -18,6 +18,16 @@ export async function requireWhiteLabel(db: Kysely<DB>, tenantId: string, id: st
   return whiteLabel;
 }
 
+/** Checks a write's scope: the tenant exists and the white label, when given, is one of its own. */
+export async function requireTenantScope(
+  db: Kysely<DB>,
+  tenantId: string,
+  whiteLabelId: string | null,
+): Promise<void> {
+  await requireTenant(db, tenantId);
+  if (whiteLabelId) await requireWhiteLabel(db, tenantId, whiteLabelId);
+}
+
 export async function createTenant(db: Kysely<DB>, name: string): Promise<{ id: string }> {
   // Generated here because the event that records the creation is scoped to the new tenant's id.
   const id = uuidv7();
