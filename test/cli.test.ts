@@ -212,10 +212,15 @@ describe('admin CLI', () => {
     expect(result.stderr).toMatch(message);
   });
 
-  it.runIf(!databaseUrl)('refuses the embedded folder while a server holds it', async () => {
-    const release = await lockDataDir(path.join(folder, 'data'));
+  it('refuses an embedded folder while a server holds it', async () => {
+    const dataDir = path.join(folder, 'held');
+    const release = await lockDataDir(dataDir);
     try {
-      const result = await admin('tenant', 'create', '--name', 'Blocked');
+      const result = await runTs(
+        'src/cli/admin.ts',
+        ['tenant', 'create', '--name', 'Blocked'],
+        childEnv({ PORTICO_DATA_DIR: dataDir }),
+      );
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/in use by a running Portico server/);
     } finally {

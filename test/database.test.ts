@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
+import { engines, isolatedDatabase, type TestDatabase } from './helpers/database.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('database engine', () => {
+describe.each(engines)('database engine on %s', (engine) => {
   let database: TestDatabase;
   let tenantId: string;
   beforeAll(async () => {
-    database = await isolatedDatabase();
+    database = await isolatedDatabase(engine);
     const row = await database.db
       .insertInto('tenants')
       .values({ name: 'Engine test' })

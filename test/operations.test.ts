@@ -91,3 +91,19 @@ describe('operations routes', () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('ROLE=worker', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { ROLE: 'worker' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('serves the operations routes only', async () => {
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${app.url}/graphql?query=%7Bversion%7D`)).status).toBe(404);
+  });
+});

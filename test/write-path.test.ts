@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertWhiteLabel } from '../src/domain/tenants/tenants.repository.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { WriteWithoutEventError, write } from '../src/domain/write.js';
-import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
+import { engines, isolatedDatabase, type TestDatabase } from './helpers/database.js';
 
-describe('the domain write path', () => {
+describe.each(engines)('the domain write path on %s', (engine) => {
   let database: TestDatabase;
   let tenantId: string;
   const scope = () => ({ tenantId, whiteLabelId: null });
@@ -19,7 +19,7 @@ describe('the domain write path', () => {
       .execute();
 
   beforeAll(async () => {
-    database = await isolatedDatabase();
+    database = await isolatedDatabase(engine);
     tenantId = (await createTenant(database.db, 'Write path')).id;
   });
   afterAll(async () => {

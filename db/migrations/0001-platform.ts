@@ -42,6 +42,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null default now(),
       unique (tenant_id, name)
     );
+    create index white_labels_page_idx on white_labels (tenant_id, id);
+    create index white_labels_updated_idx on white_labels (tenant_id, updated_at, id);
+    create index white_labels_external_reference_idx on white_labels (tenant_id, external_reference)
+      where external_reference is not null;
     create trigger white_labels_touch before update on white_labels
       for each row execute function portico_touch_updated_at();
 

@@ -10,13 +10,22 @@ export interface TestDatabase extends Database {
   url: string | undefined;
 }
 
+export type EngineName = 'postgres' | 'pglite';
+
+/** The engines this run can test: PGlite always, Postgres when DATABASE_URL is set. */
+export const engines: EngineName[] = databaseUrl ? ['postgres', 'pglite'] : ['pglite'];
+
+/** The engine the suite runs on: Postgres when DATABASE_URL is set, else the embedded default. */
+export const defaultEngine: EngineName = databaseUrl ? 'postgres' : 'pglite';
+
 /**
  * A migrated database of its own: a clone of the template database on Postgres, or a PGlite
  * loaded from the migrated template. close() drops it.
  */
-export async function isolatedDatabase(): Promise<TestDatabase> {
+export async function isolatedDatabase(engine: EngineName = defaultEngine): Promise<TestDatabase> {
   const template = inject('templateDatabase');
-  if (databaseUrl && template) {
+  if (engine === 'postgres') {
+    if (!databaseUrl || !template) throw new Error('Postgres tests need DATABASE_URL');
     const name = `portico_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(`create database ${name} template ${template}`);
     const url = withDatabase(databaseUrl, name);
@@ -31,7 +40,6 @@ export async function isolatedDatabase(): Promise<TestDatabase> {
     };
   }
   const tarball = inject('pgliteTemplate');
-  if (!tarball) throw new Error('global setup provided no database template');
   const database = await openDatabase({ dataDir: null, loadDataDir: new Blob([await readFile(tarball)]) });
   return { ...database, url: undefined };
 }

@@ -17,8 +17,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Postgres: a migrated template database each test file clones. */
     templateDatabase: string | null;
-    /** PGlite: a migrated data-directory tarball each test file loads. */
-    pgliteTemplate: string | null;
+    /** PGlite: a migrated data-directory tarball each test file loads (always built). */
+    pgliteTemplate: string;
   }
 }
 
@@ -42,6 +42,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await broker.close();
     }
   }
+  const folder = await mkdtemp(path.join(tmpdir(), 'portico-template-'));
+  const file = path.join(folder, 'pgdata.tar');
+  const pglite = await PGlite.create({ parsers: textParsedTypes });
+  const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
+  await migrateToLatest(db);
+  const dump = await pglite.dumpDataDir('none');
+  await writeFile(file, new Uint8Array(await dump.arrayBuffer()));
+  await db.destroy();
+  project.provide('pgliteTemplate', file);
+  const teardown = [() => rm(folder, { recursive: true, force: true })];
+
+  project.provide('templateDatabase', null);
   if (databaseUrl) {
     const name = `portico_template_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: databaseUrl });
@@ -51,23 +63,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await migrateToLatest(template.db);
     await template.close();
     project.provide('templateDatabase', name);
-    project.provide('pgliteTemplate', null);
-    return async () => {
+    teardown.push(async () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
-    };
+    });
   }
-  const folder = await mkdtemp(path.join(tmpdir(), 'portico-template-'));
-  const file = path.join(folder, 'pgdata.tar');
-  const pglite = await PGlite.create({ parsers: textParsedTypes });
-  const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
-  await migrateToLatest(db);
-  const dump = await pglite.dumpDataDir('none');
-  await writeFile(file, new Uint8Array(await dump.arrayBuffer()));
-  await db.destroy();
-  project.provide('templateDatabase', null);
-  project.provide('pgliteTemplate', file);
   return async () => {
-    await rm(folder, { recursive: true, force: true });
+    for (const step of teardown) await step();
   };
 }
