@@ -26,6 +26,37 @@ export function addPosition(
   const { rows, owner, baseCurrency } = book;
   const positionId = ids.next('positions');
   const latestPrice = instrument.prices.at(-1)!;
+  // Every ledger entry moves the account's cash; `cents` is signed (positive when cash comes in).
+  const post = (entry: {
+    kind: string;
+    day: Day;
+    settle: Day;
+    units: number | null;
+    price: number | null;
+    cents: bigint;
+    description: string;
+  }) => {
+    account.cash.push({
+      day: entry.day,
+      cents: convertCurrency(entry.cents, instrument.currency, baseCurrency),
+    });
+    rows.transactions.push({
+      id: ids.next('transactions'),
+      ...owner,
+      account_id: account.id,
+      portfolio_id: portfolioId,
+      instrument_id: instrument.id,
+      kind: entry.kind,
+      trade_date: formatDay(entry.day),
+      settle_date: formatDay(entry.settle),
+      quantity: entry.units === null ? null : quantityText(entry.units),
+      price: entry.price === null ? null : priceText(entry.price),
+      amount: moneyFromCents(entry.cents),
+      currency: instrument.currency,
+      description: entry.description,
+      external_reference: book.nextTransactionReference(),
+    });
+  };
   // Bonds and loans trade in multiples of 1,000 face; shares one by one.
   const granule = instrument.isPar ? 1000 : 1;
   let units: number;
@@ -51,26 +82,17 @@ export function addPosition(
     const price = Math.max(1, Math.round((latestPrice * spread) / 10_000));
     const cents = centsFromMicros(valueMicros(instrument.isPar, tradeUnits, price));
     const day = days[i]!;
-    const amount = isSell ? cents : -cents;
-    account.cash.push({ day, cents: convertCurrency(amount, instrument.currency, baseCurrency) });
     // FIFO: the sell always comes out of the first lot.
     if (isSell) lots[0]!.units -= tradeUnits;
     else lots.push({ day, units: tradeUnits, price });
-    rows.transactions.push({
-      id: ids.next('transactions'),
-      ...owner,
-      account_id: account.id,
-      portfolio_id: portfolioId,
-      instrument_id: instrument.id,
+    post({
       kind: isSell ? 'sell' : 'buy',
-      trade_date: formatDay(day),
-      settle_date: formatDay(addBusinessDays(day, 2)),
-      quantity: quantityText(tradeUnits),
-      price: priceText(price),
-      amount: moneyFromCents(amount),
-      currency: instrument.currency,
+      day,
+      settle: addBusinessDays(day, 2),
+      units: tradeUnits,
+      price,
+      cents: isSell ? cents : -cents,
       description: `${isSell ? 'Sell' : 'Buy'} ${instrument.name}`,
-      external_reference: book.nextTransactionReference(),
     });
   });
 
@@ -138,22 +160,14 @@ export function addPosition(
   };
   for (const day of income.posted) {
     flow(income.kind, 'posted', day, incomeCents);
-    account.cash.push({ day, cents: convertCurrency(incomeCents, instrument.currency, baseCurrency) });
-    rows.transactions.push({
-      id: ids.next('transactions'),
-      ...owner,
-      account_id: account.id,
-      portfolio_id: portfolioId,
-      instrument_id: instrument.id,
+    post({
       kind: income.kind,
-      trade_date: formatDay(day),
-      settle_date: formatDay(day),
-      quantity: null,
+      day,
+      settle: day,
+      units: null,
       price: null,
-      amount: moneyFromCents(incomeCents),
-      currency: instrument.currency,
+      cents: incomeCents,
       description: label,
-      external_reference: book.nextTransactionReference(),
     });
   }
   for (const day of income.expected) flow(income.kind, 'expected', day, incomeCents);
