@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { createYoga } from 'graphql-yoga';
+import type { Authenticator } from '../src/auth/authenticator.js';
 import { schema } from '../src/graphql/schema.js';
 import { registerGraphQLRoutes } from '../src/http/graphql.routes.js';
 
@@ -29,8 +30,16 @@ async function listen(): Promise<number> {
     case 'yoga-fastify': {
       const app = Fastify({ logger: false });
       app.get('/healthz', async () => ({ status: 'ok' }));
-      // biome-ignore lint/suspicious/noExplicitAny: the bench needs no request context.
-      if (kind === 'yoga-fastify') registerGraphQLRoutes(app, yoga() as any);
+      // The bench measures the HTTP layer, so authentication is a constant viewer.
+      const viewer = {
+        tenantId: 't',
+        whiteLabelId: null,
+        credential: { kind: 'api_key', id: 'k', publicId: 'k' },
+        scopes: new Set(),
+      };
+      const authenticator = { authenticate: async () => viewer } as unknown as Authenticator;
+      // biome-ignore lint/suspicious/noExplicitAny: the bench's Yoga has no Portico context.
+      if (kind === 'yoga-fastify') registerGraphQLRoutes(app, yoga() as any, authenticator);
       await app.listen({ port: 0, host: '127.0.0.1' });
       return (app.server.address() as AddressInfo).port;
     }

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { Authenticator } from './auth/authenticator.js';
+import { ensureSigningKey, SigningKeyring, signingKeysRotatedChannel } from './auth/signing-keys.js';
 import { ensureSandbox, type SandboxCredentials } from './bootstrap/sandbox.js';
 import type { Config } from './config.js';
 import { createGraphQLServer } from './graphql/yoga.js';
@@ -11,6 +13,7 @@ import { type Database, openDatabase } from './platform/database.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { migrateToLatest } from './platform/migrator.js';
+import { embeddedEncryptionKey, secretBox } from './platform/secret-box.js';
 
 export interface AppOptions {
   config: Config;
@@ -80,13 +83,41 @@ export async function startApp(options: AppOptions): Promise<App> {
     const migrations = await migrateToLatest(database.db);
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'migrations applied');
 
+    async function startSurfaces() {
+      const key =
+        config.encryptionKey ?? (embeddedFolder ? await embeddedEncryptionKey(config.dataDir) : undefined);
+      if (!key) logger.warn('PORTICO_ENCRYPTION_KEY is not set: token signing keys are stored unencrypted');
+      const box = secretBox(key);
+      await ensureSigningKey(database.db, box);
+      const keyring = new SigningKeyring(database.db, box);
+      await keyring.load();
+      cleanups.push(await broker.subscribe(signingKeysRotatedChannel, () => void keyring.load()));
+      const authenticator = new Authenticator({
+        db: database.db,
+        broker,
+        keyring,
+        issuer: config.publicUrl,
+        logger,
+      });
+      await authenticator.start();
+      cleanups.push(() => authenticator.stop());
+      return { yoga: createGraphQLServer({ database, logger }), authenticator, keyring };
+    }
+
     const sandbox =
       (options.sandbox ?? config.embedded) && config.role !== 'worker'
         ? await ensureSandbox(database.db, config.dataDir)
         : undefined;
 
-    const yoga = config.role === 'worker' ? undefined : createGraphQLServer({ database, logger });
-    const server = buildServer({ config, logger, metrics, database, broker, ...(yoga ? { yoga } : {}) });
+    const surfaces = config.role === 'worker' ? undefined : await startSurfaces();
+    const server = buildServer({
+      config,
+      logger,
+      metrics,
+      database,
+      broker,
+      ...(surfaces ? { surfaces } : {}),
+    });
     cleanups.push(() => server.close());
     await server.listen({ port: config.port, host: config.host });
     const address = server.server.address() as AddressInfo;

@@ -51,6 +51,16 @@ const schema = z.object({
   RATE_LIMIT_BURST: z.preprocess(blankAsUnset, positiveInt('burst size').default(300)),
   ROW_CAP: z.preprocess(blankAsUnset, positiveInt('rows per v2/v3 response').default(10000)),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.preprocess(blankAsUnset, boolean.default(false)),
+  PORTICO_ENCRYPTION_KEY: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .refine(
+        (value) => Buffer.from(value, 'base64').length === 32,
+        'expected 32 bytes in base64 (openssl rand -base64 32)',
+      )
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -66,6 +76,8 @@ export interface Config {
   rateLimit: { perMinute: number; burst: number };
   rowCap: number;
   webhookAllowPrivateTargets: boolean;
+  /** Key for secrets at rest (token signing keys, webhook secrets); generated into the data folder when embedded. */
+  encryptionKey: Buffer | undefined;
   /** True when no DATABASE_URL is set: PGlite in the data folder, in-process pub/sub. */
   embedded: boolean;
 }
@@ -105,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
     rowCap: e.ROW_CAP,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    encryptionKey: e.PORTICO_ENCRYPTION_KEY ? Buffer.from(e.PORTICO_ENCRYPTION_KEY, 'base64') : undefined,
     embedded: e.DATABASE_URL === undefined,
   };
 }

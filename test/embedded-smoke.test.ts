@@ -42,8 +42,21 @@ describe('embedded default, end to end', () => {
       redis: { engine: 'memory', status: 'ok' },
     });
 
+    // The printed credentials work: a token from the sandbox client reads GraphQL.
+    const token = await (
+      await fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials', client_id: sandbox.client_id, client_secret: sandbox.client_secret }),
+      })
+    ).json();
+    expect(token).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+    expect(token.scope.split(' ')).toEqual(sandbox.scopes);
+
     // SIGTERM with a request in flight: it completes, then the process exits cleanly.
-    const inFlight = slowPost(`${base}/graphql`, JSON.stringify({ query: '{ version }' }));
+    const inFlight = slowPost(`${base}/graphql`, JSON.stringify({ query: '{ version }' }), {
+      authorization: `Bearer ${token.access_token}`,
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     first.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 200));

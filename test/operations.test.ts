@@ -50,7 +50,7 @@ describe('operations routes', () => {
     });
     expect(response.headers.get('x-request-id')).toBe('trace-123');
     const line = app.logs.find((l) => l.requestId === 'trace-123' && l.msg === 'request');
-    expect(line).toMatchObject({ route: '/graphql', status: 200 });
+    expect(line).toMatchObject({ route: '/graphql', status: 401 });
   });
 
   it('replaces an unsafe X-Request-Id with a generated one', async () => {

@@ -1,4 +1,5 @@
-import type { WriteTx } from '../domain/write.js';
+import { sql } from 'kysely';
+import type { ReadDb, TenantScope, WriteTx } from '../domain/write.js';
 
 export interface NewApiKey {
   tenantId: string;
@@ -35,4 +36,92 @@ export async function insertApiKey(tx: WriteTx, key: NewApiKey) {
       'created_at',
     ])
     .executeTakeFirstOrThrow();
+}
+
+/** The keys a caller may see: its tenant, its white label when it has one, never revoked ones. */
+function visibleKeys(db: ReadDb, scope: TenantScope) {
+  let query = db
+    .selectFrom('api_keys')
+    .where('tenant_id', '=', scope.tenantId)
+    .where('revoked_at', 'is', null);
+  if (scope.whiteLabelId) query = query.where('white_label_id', '=', scope.whiteLabelId);
+  return query;
+}
+
+export const apiKeyColumns = [
+  'id',
+  'public_id',
+  'name',
+  'description',
+  'scopes',
+  'white_label_id',
+  'created_at',
+  'updated_at',
+  'last_used_at',
+  'expires_at',
+] as const;
+
+export async function listApiKeys(db: ReadDb, scope: TenantScope, page: { after?: string; limit: number }) {
+  let query = visibleKeys(db, scope).select(apiKeyColumns).orderBy('id').limit(page.limit);
+  if (page.after) query = query.where('id', '>', page.after);
+  return query.execute();
+}
+
+export async function findApiKey(db: ReadDb, scope: TenantScope, id: string) {
+  return visibleKeys(db, scope).select(apiKeyColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateApiKey(
+  tx: WriteTx,
+  scope: TenantScope,
+  id: string,
+  changes: { name?: string; description?: string | null },
+) {
+  let query = tx
+    .updateTable('api_keys')
+    .set(changes)
+    .where('id', '=', id)
+    .where('tenant_id', '=', scope.tenantId)
+    .where('revoked_at', 'is', null);
+  if (scope.whiteLabelId) query = query.where('white_label_id', '=', scope.whiteLabelId);
+  return query.returning(apiKeyColumns).executeTakeFirst();
+}
+
+export async function revokeApiKey(tx: WriteTx, scope: TenantScope, id: string) {
+  let query = tx
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('tenant_id', '=', scope.tenantId)
+    .where('revoked_at', 'is', null);
+  if (scope.whiteLabelId) query = query.where('white_label_id', '=', scope.whiteLabelId);
+  return query.returning(['id', 'public_id']).executeTakeFirst();
+}
+
+/** Authentication looks a key up by its public id alone: the tenant comes from the key. */
+export async function findApiKeyForAuthentication(db: ReadDb, publicId: string) {
+  return db
+    .selectFrom('api_keys')
+    .select([
+      'id',
+      'tenant_id',
+      'white_label_id',
+      'public_id',
+      'secret_hash',
+      'scopes',
+      'revoked_at',
+      'expires_at',
+    ])
+    .where('public_id', '=', publicId)
+    .executeTakeFirst();
+}
+
+/** Last-used times are buffered in memory and written in one statement per flush. */
+export async function recordApiKeysUsed(db: ReadDb, used: ReadonlyMap<string, Date>): Promise<void> {
+  if (used.size === 0) return;
+  const values = [...used].map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`);
+  await sql`
+    update api_keys set last_used_at = greatest(api_keys.last_used_at, used.at)
+    from (values ${sql.join(values)}) as used(id, at)
+    where api_keys.id = used.id`.execute(db);
 }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
-import { ValidationError } from '../domain/errors.js';
+import { isUuid, NotFoundError, ValidationError } from '../domain/errors.js';
 import { requireTenantScope } from '../domain/tenants/tenants.service.js';
-import { write } from '../domain/write.js';
-import { insertApiKey } from './api-keys.repository.js';
+import { type TenantScope, write } from '../domain/write.js';
+import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, updateApiKey } from './api-keys.repository.js';
 import type { Scope } from './scopes.js';
 import { hashSecret, randomToken } from './secrets.js';
 
@@ -16,6 +16,16 @@ export interface CreateApiKeyInput {
   createdBy?: string | null;
 }
 
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > 200) throw new ValidationError('name', 'must be 1-200 characters');
+  return trimmed;
+}
+
+function checkDescription(description: string): void {
+  if (description.length > 2000) throw new ValidationError('description', 'must be at most 2000 characters');
+}
+
 /**
  * An API key is one string, `<public id>.<secret>`: the public id finds the row, the secret is
  * checked against its hash. The whole key is returned here once and never again.
@@ -25,11 +35,8 @@ export async function createApiKey(
   input: CreateApiKeyInput,
 ): Promise<{ id: string; key: string }> {
   await requireTenantScope(db, input.tenantId, input.whiteLabelId);
-  const name = input.name.trim();
-  if (name === '' || name.length > 200) throw new ValidationError('name', 'must be 1-200 characters');
-  if (input.description && input.description.length > 2000) {
-    throw new ValidationError('description', 'must be at most 2000 characters');
-  }
+  const name = checkName(input.name);
+  if (input.description) checkDescription(input.description);
   const publicId = randomToken('pk_', 12);
   const secret = randomToken('', 32);
   return write(db, { tenantId: input.tenantId, whiteLabelId: input.whiteLabelId }, async (tx, emit) => {
@@ -46,4 +53,64 @@ export async function createApiKey(
     emit({ type: 'api_key.created', resourceId: row.id, data: row });
     return { id: row.id, key: `${publicId}.${secret}` };
   });
+}
+
+export type ApiKeyView = NonNullable<Awaited<ReturnType<typeof findApiKey>>>;
+
+/** API keys as a caller manages them: never the secret, never another tenant's or white label's. */
+export async function listKeys(db: Kysely<DB>, scope: TenantScope, page: { after?: string; limit: number }) {
+  return listApiKeys(db, scope, page);
+}
+
+export async function getKey(db: Kysely<DB>, scope: TenantScope, id: string): Promise<ApiKeyView> {
+  const key = isUuid(id) ? await findApiKey(db, scope, id) : undefined;
+  if (!key) throw new NotFoundError('api key', id);
+  return key;
+}
+
+export async function renameKey(
+  db: Kysely<DB>,
+  scope: TenantScope,
+  id: string,
+  changes: { name?: string; description?: string | null },
+): Promise<ApiKeyView> {
+  if (changes.name !== undefined) changes.name = checkName(changes.name);
+  if (changes.description) checkDescription(changes.description);
+  if (!isUuid(id)) throw new NotFoundError('api key', id);
+  return write(db, scope, async (tx, emit) => {
+    const key = await updateApiKey(tx, scope, id, changes);
+    if (!key) throw new NotFoundError('api key', id);
+    emit({ type: 'api_key.updated', resourceId: key.id, data: key, changedFields: Object.keys(changes) });
+    return key;
+  });
+}
+
+/** Revokes at once; the caller tells other instances (Authenticator.revoked) after this commits. */
+export async function revokeKey(
+  db: Kysely<DB>,
+  scope: TenantScope,
+  id: string,
+): Promise<{ id: string; public_id: string }> {
+  if (!isUuid(id)) throw new NotFoundError('api key', id);
+  return write(db, scope, async (tx, emit) => {
+    const key = await revokeApiKey(tx, scope, id);
+    if (!key) throw new NotFoundError('api key', id);
+    emit({ type: 'api_key.revoked', resourceId: key.id, data: key });
+    return key;
+  });
+}
+
+/** Revokes by public id or id, for operators (CLI): no viewer, any tenant. */
+export async function revokeKeyAnywhere(
+  db: Kysely<DB>,
+  idOrPublicId: string,
+): Promise<{ id: string; public_id: string }> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['id', 'tenant_id', 'white_label_id'])
+    .where((eb) => (isUuid(idOrPublicId) ? eb('id', '=', idOrPublicId) : eb('public_id', '=', idOrPublicId)))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('api key', idOrPublicId);
+  return revokeKey(db, { tenantId: row.tenant_id, whiteLabelId: row.white_label_id }, row.id);
 }

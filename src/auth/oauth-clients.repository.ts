@@ -52,3 +52,22 @@ export async function insertClientKey(
     .returning(['id', 'kid', 'created_at'])
     .executeTakeFirstOrThrow();
 }
+
+export async function listActiveClientKeys(db: ReadDb, oauthClientId: string) {
+  return db
+    .selectFrom('oauth_client_keys')
+    .select(['kid', 'public_jwk'])
+    .where('oauth_client_id', '=', oauthClientId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function revokeOAuthClientRow(tx: WriteTx, id: string) {
+  return tx
+    .updateTable('oauth_clients')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'client_id', 'tenant_id', 'white_label_id', 'revoked_at'])
+    .executeTakeFirst();
+}

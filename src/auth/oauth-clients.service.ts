@@ -9,6 +9,7 @@ import {
   findOAuthClientByClientId,
   insertClientKey,
   insertOAuthClient,
+  revokeOAuthClientRow,
 } from './oauth-clients.repository.js';
 import type { Scope } from './scopes.js';
 import { hashSecret, randomToken } from './secrets.js';
@@ -68,6 +69,18 @@ export async function addClientKey(db: Kysely<DB>, clientId: string, jwk: unknow
       data: { client_id: clientId, kid: row.kid },
     });
     return { kid: row.kid };
+  });
+}
+
+/** Revokes a client: no new tokens, and its unexpired tokens stop working on every instance. */
+export async function revokeOAuthClient(db: Kysely<DB>, clientId: string): Promise<{ client_id: string }> {
+  const client = await findOAuthClientByClientId(db, clientId);
+  if (!client || client.revoked_at) throw new NotFoundError('client', clientId);
+  return write(db, { tenantId: client.tenant_id, whiteLabelId: client.white_label_id }, async (tx, emit) => {
+    const row = await revokeOAuthClientRow(tx, client.id);
+    if (!row) throw new NotFoundError('client', clientId);
+    emit({ type: 'oauth_client.revoked', resourceId: row.id, data: row });
+    return { client_id: row.client_id };
   });
 }
 

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { DataDirBusyError } from '../platform/data-dir.js';
 import { migrateToLatest } from '../platform/migrator.js';
+import { RedisBroker } from '../platform/redis-broker.js';
 import { openCliDatabase } from './cli-database.js';
 import { type Command, commands, usage } from './commands.js';
 
@@ -69,7 +70,16 @@ async function main(argv: string[]): Promise<number> {
     try {
       // Like the server, every command first brings the schema up to date, so it works on a fresh folder.
       if (parsed.command.name !== 'migrate') await migrateToLatest(database.db);
-      const result = await parsed.command.run(database.db, parsed.options);
+      const notify = async (channel: string, message: string) => {
+        if (!config.redisUrl) return; // embedded: no server runs while the CLI holds the folder
+        const broker = new RedisBroker(config.redisUrl);
+        try {
+          await broker.publish(channel, message);
+        } finally {
+          await broker.close();
+        }
+      };
+      const result = await parsed.command.run({ db: database.db, config, notify }, parsed.options);
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return 0;
     } finally {

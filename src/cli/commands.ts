@@ -3,21 +3,32 @@ import type { Kysely } from 'kysely';
 import { createProgressBar } from '../../db/seed/progress-bar.js';
 import { type SeedSize, seedTenant } from '../../db/seed/seed-tenant.js';
 import type { DB } from '../../db/types.js';
-import { createApiKey } from '../auth/api-keys.service.js';
-import { addClientKey, createOAuthClient } from '../auth/oauth-clients.service.js';
+import { createApiKey, revokeKeyAnywhere } from '../auth/api-keys.service.js';
+import { revocationChannel } from '../auth/authenticator.js';
+import { addClientKey, createOAuthClient, revokeOAuthClient } from '../auth/oauth-clients.service.js';
 import { parseScopes } from '../auth/scopes.js';
+import { rotateSigningKey, signingKeysRotatedChannel } from '../auth/signing-keys.js';
+import type { Config } from '../config.js';
 import { ValidationError } from '../domain/errors.js';
 import { createTenant, createWhiteLabel, requireTenant } from '../domain/tenants/tenants.service.js';
 import { migrateToLatest } from '../platform/migrator.js';
+import { embeddedEncryptionKey, secretBox } from '../platform/secret-box.js';
 
 type Options = Record<string, string | undefined>;
+
+export interface CliContext {
+  db: Kysely<DB>;
+  config: Config;
+  /** Tells running instances (through Redis, when configured) about a change they cache. */
+  notify(channel: string, message: string): Promise<void>;
+}
 
 export interface Command {
   /** e.g. "tenant create" */
   name: string;
   usage: string;
   options: Record<string, { required?: boolean }>;
-  run(db: Kysely<DB>, options: Options): Promise<unknown>;
+  run(context: CliContext, options: Options): Promise<unknown>;
 }
 
 const required = { required: true } as const;
@@ -34,25 +45,25 @@ export const commands: Command[] = [
     name: 'migrate',
     usage: 'migrate',
     options: {},
-    run: async (db) => migrateToLatest(db),
+    run: async ({ db }) => migrateToLatest(db),
   },
   {
     name: 'tenant create',
     usage: 'tenant create --name N',
     options: { name: required },
-    run: async (db, o) => createTenant(db, need(o, 'name').trim()),
+    run: async ({ db }, o) => createTenant(db, need(o, 'name').trim()),
   },
   {
     name: 'white-label create',
     usage: 'white-label create --tenant T --name N',
     options: { tenant: required, name: required },
-    run: async (db, o) => createWhiteLabel(db, need(o, 'tenant'), need(o, 'name').trim()),
+    run: async ({ db }, o) => createWhiteLabel(db, need(o, 'tenant'), need(o, 'name').trim()),
   },
   {
     name: 'client create',
     usage: 'client create --tenant T --name N --scopes "positions:read cashflows:read" [--white-label W]',
     options: { tenant: required, name: required, scopes: required, 'white-label': optional },
-    run: async (db, o) => {
+    run: async ({ db }, o) => {
       const { client_id, client_secret } = await createOAuthClient(db, {
         tenantId: need(o, 'tenant'),
         name: need(o, 'name'),
@@ -66,7 +77,7 @@ export const commands: Command[] = [
     name: 'client add-key',
     usage: 'client add-key --client C --jwk-file F   (F holds a public EC P-256 JWK)',
     options: { client: required, 'jwk-file': required },
-    run: async (db, o) => {
+    run: async ({ db }, o) => {
       const file = need(o, 'jwk-file');
       let jwk: unknown;
       try {
@@ -90,7 +101,7 @@ export const commands: Command[] = [
       'white-label': optional,
       description: optional,
     },
-    run: async (db, o) =>
+    run: async ({ db }, o) =>
       createApiKey(db, {
         tenantId: need(o, 'tenant'),
         name: need(o, 'name'),
@@ -100,10 +111,42 @@ export const commands: Command[] = [
       }),
   },
   {
+    name: 'client revoke',
+    usage: 'client revoke --client C   (its access tokens stop working at once)',
+    options: { client: required },
+    run: async ({ db, notify }, o) => {
+      const revoked = await revokeOAuthClient(db, need(o, 'client'));
+      await notify(revocationChannel, JSON.stringify({ kind: 'oauth_client', publicId: revoked.client_id }));
+      return { client_id: revoked.client_id, revoked: true };
+    },
+  },
+  {
+    name: 'apikey revoke',
+    usage: 'apikey revoke --key K   (K: the key id or its public id)',
+    options: { key: required },
+    run: async ({ db, notify }, o) => {
+      const revoked = await revokeKeyAnywhere(db, need(o, 'key'));
+      await notify(revocationChannel, JSON.stringify({ kind: 'api_key', publicId: revoked.public_id }));
+      return { id: revoked.id, revoked: true };
+    },
+  },
+  {
+    name: 'keys rotate',
+    usage: 'keys rotate   (new tokens are signed with a new key; earlier tokens verify until they expire)',
+    options: {},
+    run: async ({ db, config, notify }) => {
+      const key =
+        config.encryptionKey ?? (config.embedded ? await embeddedEncryptionKey(config.dataDir) : undefined);
+      const rotated = await rotateSigningKey(db, secretBox(key));
+      await notify(signingKeysRotatedChannel, rotated.kid);
+      return rotated;
+    },
+  },
+  {
     name: 'seed',
     usage: 'seed --tenant T --size small|large [--seed N]',
     options: { tenant: required, size: required, seed: optional },
-    run: async (db, o) => {
+    run: async ({ db }, o) => {
       const size = need(o, 'size');
       if (size !== 'small' && size !== 'large') throw new ValidationError('--size', 'must be small or large');
       const seed = o.seed === undefined ? undefined : Number(o.seed);

@@ -1,6 +1,8 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
+import './api-keys.graphql.js';
 import './server-info.graphql.js';
+import './viewer.graphql.js';
 
 export const schema = builder.toSchema();
 

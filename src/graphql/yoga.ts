@@ -1,11 +1,14 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { GraphQLContext } from './context.js';
 import { schema } from './schema.js';
 
+/** Handed in by the HTTP route after authentication: Yoga never sees an anonymous request. */
 export interface YogaServerContext {
   requestId: string;
+  viewer: Viewer;
 }
 
 export type PorticoYoga = YogaServerInstance<YogaServerContext, GraphQLContext>;
@@ -22,6 +25,6 @@ export function createGraphQLServer(deps: { database: Database; logger: Logger }
       warn: (...args) => log.warn({ args }, 'graphql'),
       error: (...args) => log.error({ args }, 'graphql'),
     },
-    context: ({ requestId }) => ({ database: deps.database, requestId }),
+    context: ({ requestId, viewer }) => ({ database: deps.database, requestId, viewer }),
   });
 }

@@ -1,11 +1,17 @@
+import formBody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { SigningKeyring } from '../auth/signing-keys.js';
 import type { Config } from '../config.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import { jsonApiSurface } from '../rest/jsonapi/jsonapi.surface.js';
+import { v1Surface } from '../rest/v1/v1.surface.js';
 import { registerGraphQLRoutes } from './graphql.routes.js';
+import { registerOAuthRoutes } from './oauth.routes.js';
 import { registerOperationsRoutes } from './operations.routes.js';
 import { sendProblem } from './problem.js';
 import { requestIdFor } from './request-id.js';
@@ -19,7 +25,7 @@ export interface ServerDeps {
   database: Database;
   broker: Broker;
   /** Absent for ROLE=worker, which serves only the operations routes. */
-  yoga?: PorticoYoga;
+  surfaces?: { yoga: PorticoYoga; authenticator: Authenticator; keyring: SigningKeyring };
 }
 
 /** The one HTTP server every surface is mounted on. */
@@ -96,6 +102,24 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     metrics: deps.metrics,
     draining: () => draining,
   });
-  if (deps.yoga) registerGraphQLRoutes(app, deps.yoga);
+  const surfaces = deps.surfaces;
+  if (surfaces) {
+    app.register(formBody);
+    registerOAuthRoutes(app, {
+      db: deps.database.db,
+      broker: deps.broker,
+      keyring: surfaces.keyring,
+      issuer: deps.config.publicUrl,
+    });
+    registerGraphQLRoutes(app, surfaces.yoga, surfaces.authenticator);
+    app.register(v1Surface, {
+      prefix: '/v1',
+      database: deps.database,
+      authenticator: surfaces.authenticator,
+    });
+    for (const prefix of ['/api/v2', '/api/v3']) {
+      app.register(jsonApiSurface, { prefix, authenticator: surfaces.authenticator });
+    }
+  }
   return app;
 }

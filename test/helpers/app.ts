@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { isolatedDatabase, type TestDatabase } from './database.js';
 import { databaseUrl, redisUrl } from './environment.js';
+import { freePort } from './processes.js';
 
 export interface TestApp extends App {
   database: TestDatabase;
@@ -23,7 +24,8 @@ export async function startTestApp(
   const config = loadConfig({
     ...(databaseUrl && database.url ? { DATABASE_URL: database.url } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-    PORT: '0',
+    // A fixed port (not 0) so PUBLIC_URL, the token issuer, is the address clients really use.
+    PORT: String(await freePort()),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     ...options.env,

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 
 /** Sends a POST whose body arrives in two parts, so the request is in flight in between. */
-export function slowPost(url: string, body: string) {
+export function slowPost(url: string, body: string, headers: Record<string, string> = {}) {
   const half = Math.floor(body.length / 2);
   let finish!: () => void;
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -9,7 +9,7 @@ export function slowPost(url: string, body: string) {
       url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         let text = '';

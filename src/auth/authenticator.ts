@@ -1,0 +1,157 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.js';
+import type { Broker } from '../platform/broker.js';
+import type { Logger } from '../platform/logger.js';
+import { verifyAccessToken } from './access-tokens.js';
+import { findApiKeyForAuthentication, recordApiKeysUsed } from './api-keys.repository.js';
+import { findOAuthClientByClientId } from './oauth-clients.repository.js';
+import { isScope, type Scope } from './scopes.js';
+import { secretMatches } from './secrets.js';
+import type { SigningKeyring } from './signing-keys.js';
+import { AuthenticationError, type Viewer } from './viewer.js';
+
+/** Channel on which instances tell each other that a credential stopped working. */
+export const revocationChannel = 'credentials.revoked';
+
+export interface Revocation {
+  kind: 'api_key' | 'oauth_client';
+  publicId: string;
+}
+
+interface Cached<T> {
+  value: T;
+  loadedAt: number;
+}
+
+// Credential lookups are cached briefly so a request costs no query; revocations evict at once on
+// every instance through the broker, and the TTL bounds staleness if a message is ever lost.
+const cacheTtlMs = 60_000;
+const lastUsedFlushMs = 15_000;
+
+/**
+ * The one authentication step behind every surface: an `Authorization: Bearer` access token or API
+ * key, or an `X-API-Key` header, becomes the request's Viewer.
+ */
+export class Authenticator {
+  readonly #apiKeys = new Map<string, Cached<Awaited<ReturnType<typeof findApiKeyForAuthentication>>>>();
+  readonly #clients = new Map<string, Cached<{ revoked: boolean } | undefined>>();
+  #lastUsed = new Map<string, Date>();
+  /** Bumped by every eviction, so a lookup that raced a revocation is not cached. */
+  #generation = 0;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<DB>;
+      broker: Broker;
+      keyring: SigningKeyring;
+      issuer: string;
+      logger: Logger;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    this.#unsubscribe = await this.deps.broker.subscribe(revocationChannel, (message) => {
+      try {
+        this.#evict(JSON.parse(message) as Revocation);
+      } catch (error) {
+        this.deps.logger.warn({ err: error }, 'ignored a malformed revocation message');
+      }
+    });
+    this.#flushTimer = setInterval(() => void this.flushLastUsed(), lastUsedFlushMs).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#flushTimer);
+    await this.#unsubscribe?.();
+    await this.flushLastUsed();
+  }
+
+  /** Evicts locally and tells every other instance; resolves once the message is published. */
+  async revoked(revocation: Revocation): Promise<void> {
+    this.#evict(revocation);
+    await this.deps.broker.publish(revocationChannel, JSON.stringify(revocation));
+  }
+
+  #evict({ kind, publicId }: Revocation): void {
+    this.#generation++;
+    (kind === 'api_key' ? this.#apiKeys : this.#clients).delete(publicId);
+  }
+
+  async flushLastUsed(): Promise<void> {
+    const used = this.#lastUsed;
+    this.#lastUsed = new Map();
+    try {
+      await recordApiKeysUsed(this.deps.db, used);
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not record API key use');
+    }
+  }
+
+  /** Reads the credential from request headers (HTTP, SSE) or a graphql-ws connection_init payload. */
+  async authenticate(headers: { authorization?: unknown; 'x-api-key'?: unknown }): Promise<Viewer> {
+    const credential = credentialFrom(headers);
+    if (!credential) throw new AuthenticationError();
+    return credential.startsWith('pk_') ? this.#apiKey(credential) : this.#accessToken(credential);
+  }
+
+  async #accessToken(token: string): Promise<Viewer> {
+    const claims = await verifyAccessToken(this.deps.keyring, this.deps.issuer, token);
+    if (!claims) throw new AuthenticationError('The access token is invalid or has expired');
+    const client = await this.#cached(this.#clients, claims.client_id, async () => {
+      const row = await findOAuthClientByClientId(this.deps.db, claims.client_id);
+      return row ? { revoked: row.revoked_at !== null } : undefined;
+    });
+    if (!client || client.revoked)
+      throw new AuthenticationError('The client of this access token has been revoked');
+    return {
+      tenantId: claims.tenant_id,
+      whiteLabelId: claims.white_label_id ?? null,
+      credential: { kind: 'oauth_client', id: claims.client_id, publicId: claims.client_id },
+      scopes: scopeSet(claims.scope.split(' ')),
+    };
+  }
+
+  async #apiKey(key: string): Promise<Viewer> {
+    const dot = key.indexOf('.');
+    const publicId = dot > 0 ? key.slice(0, dot) : key;
+    const row = await this.#cached(this.#apiKeys, publicId, () =>
+      findApiKeyForAuthentication(this.deps.db, publicId),
+    );
+    const invalid = new AuthenticationError('The API key is invalid or has been revoked');
+    if (!row || row.revoked_at || dot < 0) throw invalid;
+    if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw invalid;
+    if (!secretMatches(key.slice(dot + 1), row.secret_hash)) throw invalid;
+    this.#lastUsed.set(row.id, new Date());
+    return {
+      tenantId: row.tenant_id,
+      whiteLabelId: row.white_label_id,
+      credential: { kind: 'api_key', id: row.id, publicId: row.public_id },
+      scopes: scopeSet(row.scopes),
+    };
+  }
+
+  async #cached<T>(cache: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.loadedAt < cacheTtlMs) return hit.value;
+    const generation = this.#generation;
+    const value = await load();
+    if (generation === this.#generation) cache.set(key, { value, loadedAt: Date.now() });
+    if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
+    return value;
+  }
+}
+
+function scopeSet(names: readonly string[]): ReadonlySet<Scope> {
+  return new Set(names.filter(isScope));
+}
+
+function credentialFrom(headers: { authorization?: unknown; 'x-api-key'?: unknown }): string | undefined {
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  const authorization = headers.authorization;
+  if (typeof authorization !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return match?.[1];
+}

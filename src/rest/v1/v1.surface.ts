@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { Authenticator } from '../../auth/authenticator.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { authenticateSurface } from '../../http/authentication.js';
+import type { Database } from '../../platform/database.js';
+import { registerApiKeyRoutes } from './api-keys.routes.js';
+import { v1ErrorHandler } from './v1-errors.js';
+
+/** /v1: snake_case JSON, problem details, cursor pagination. Every route is authenticated. */
+export async function v1Surface(
+  v1: FastifyInstance,
+  deps: { database: Database; authenticator: Authenticator },
+) {
+  authenticateSurface(v1, deps.authenticator);
+  v1.setErrorHandler(v1ErrorHandler);
+  v1.setNotFoundHandler(async (request) => {
+    throw new NotFoundError('route', `${request.method} ${request.url}`);
+  });
+  registerApiKeyRoutes(v1, deps);
+}
