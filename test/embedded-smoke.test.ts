@@ -47,7 +47,11 @@ describe('embedded default, end to end', () => {
       await fetch(`${base}/oauth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credentials', client_id: sandbox.client_id, client_secret: sandbox.client_secret }),
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: sandbox.client_id,
+          client_secret: sandbox.client_secret,
+        }),
       })
     ).json();
     expect(token).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });

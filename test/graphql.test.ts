@@ -33,7 +33,11 @@ describe('GraphQL endpoint', () => {
   it('reports invalid queries as GraphQL errors', async () => {
     const response = await fetch(`${app.url}/graphql`, {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: {
+        ...headers,
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+      },
       body: JSON.stringify({ query: '{ nope }' }),
     });
     expect(response.status).toBe(400);

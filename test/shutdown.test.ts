@@ -9,7 +9,11 @@ describe('graceful shutdown', () => {
     try {
       const tenant = await tenantWithClient(app, ['clients:read']);
       const token = await accessToken(app, tenant.client);
-      const inFlight = slowPost(`${app.url}/graphql`, JSON.stringify({ query: '{ version }' }), bearer(token));
+      const inFlight = slowPost(
+        `${app.url}/graphql`,
+        JSON.stringify({ query: '{ version }' }),
+        bearer(token),
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
       let closed = false;
       const closing = app.server.close().then(() => {

@@ -36,7 +36,8 @@ export class BasicAuthError extends OAuthError {}
 // A separate, strict budget for failures, so secrets and assertions cannot be guessed at speed.
 const failureWindowMs = 5 * 60_000;
 const maxFailuresPerClient = 10;
-const maxFailuresPerAddress = 50;
+// Generous per address: behind a load balancer many clients share one.
+const maxFailuresPerAddress = 200;
 
 type Fields = Partial<
   Record<
@@ -125,7 +126,12 @@ async function grant(
   if (fields.grant_type === jwtBearerGrantType) {
     if (!fields.assertion)
       throw new OAuthError('invalid_request', 'assertion is required for the JWT-bearer grant');
-    const asserted = await verifyAssertion({ ...deps, audiences }, fields.assertion, 'invalid_grant');
+    const asserted = await verifyAssertion(
+      { ...deps, audiences },
+      fields.assertion,
+      'invalid_grant',
+      fields.client_id,
+    );
     if (client && client.id !== asserted.id) {
       throw new OAuthError(
         'invalid_grant',

@@ -41,7 +41,7 @@ export async function startTestApp(
     config,
     logger: createLogger(config, sink),
     database,
-    redisNamespace: `test-${randomUUID()}`,
+    redisNamespace: options.redisNamespace ?? `test-${randomUUID()}`,
     sandbox: false,
   });
   return {
@@ -50,7 +50,7 @@ export async function startTestApp(
     logs,
     close: async () => {
       await app.close();
-      await database.close();
+      if (!options.database) await database.close();
     },
   };
 }

@@ -17,13 +17,23 @@ export async function tenantWithClient(
 ): Promise<TestTenant & { whiteLabelId: string | null }> {
   const db = app.database.db;
   const tenantId = options.tenantId ?? (await createTenant(db, options.name ?? 'Test tenant')).id;
-  const whiteLabelId = options.whiteLabel ? (await createWhiteLabel(db, tenantId, options.whiteLabel)).id : null;
+  const whiteLabelId = options.whiteLabel
+    ? (await createWhiteLabel(db, tenantId, options.whiteLabel)).id
+    : null;
   const client = await createOAuthClient(db, { tenantId, name: 'Test client', scopes, whiteLabelId });
-  return { tenantId, whiteLabelId, client: { clientId: client.client_id, clientSecret: client.client_secret } };
+  return {
+    tenantId,
+    whiteLabelId,
+    client: { clientId: client.client_id, clientSecret: client.client_secret },
+  };
 }
 
 /** An access token from the real token endpoint (client_credentials, JSON body as in the seeds). */
-export async function accessToken(app: TestApp, client: TestTenant['client'], scope?: string): Promise<string> {
+export async function accessToken(
+  app: TestApp,
+  client: TestTenant['client'],
+  scope?: string,
+): Promise<string> {
   const response = await fetch(`${app.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
