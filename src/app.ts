@@ -4,6 +4,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { ensureSigningKey, SigningKeyring, signingKeysRotatedChannel } from './auth/signing-keys.js';
 import { ensureSandbox, type SandboxCredentials } from './bootstrap/sandbox.js';
 import type { Config } from './config.js';
+import { attachGraphQLWebSocket } from './graphql/websocket.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { buildServer } from './http/server.js';
 import type { Broker } from './platform/broker.js';
@@ -119,6 +120,12 @@ export async function startApp(options: AppOptions): Promise<App> {
       ...(surfaces ? { surfaces } : {}),
     });
     cleanups.push(() => server.close());
+    if (surfaces) {
+      // Closed before the HTTP server (cleanups run in reverse), whose close waits for every socket.
+      cleanups.push(
+        attachGraphQLWebSocket(server.server, { database, authenticator: surfaces.authenticator }).close,
+      );
+    }
     await server.listen({ port: config.port, host: config.host });
     const address = server.server.address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

@@ -18,7 +18,13 @@ export interface TestApp extends App {
  * namespace. Pass `env` to override configuration as an operator would.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string>;
+    /** Share a database between instances; the instance that did not open it leaves it open. */
+    database?: TestDatabase;
+    /** Share a Redis namespace between instances (defaults to one of its own). */
+    redisNamespace?: string;
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await isolatedDatabase());
   const config = loadConfig({
