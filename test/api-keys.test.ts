@@ -9,13 +9,7 @@ import { redisUrl } from './helpers/environment.js';
 type Headers = Record<string, string>;
 
 /** A JSON request to the app; the body is parsed when there is one. */
-async function call(
-  app: TestApp,
-  method: string,
-  path: string,
-  headers: Headers,
-  body?: unknown,
-): Promise<{ status: number; headers: globalThis.Headers; body: any }> {
+async function call(app: TestApp, method: string, path: string, headers: Headers, body?: unknown) {
   const response = await fetch(`${app.url}${path}`, {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -37,7 +31,7 @@ async function graphql(app: TestApp, headers: Headers, query: string) {
 
 const apiKeyHeader = (key: string) => ({ 'x-api-key': key });
 
-/** A database that outlives the apps started on it: their close() must not close it. */
+/** A database that outlives the apps started on it: no app's close() may close it. */
 function sharedView(database: TestDatabase): TestDatabase {
   return { ...database, close: async () => {} };
 }
@@ -155,7 +149,11 @@ describe('/v1/api-keys', () => {
         expect(list.status).toBe(200);
         expect(list.body.data.map((key: { id: string }) => key.id)).toContain(created.id);
 
-        const viewer = await graphql(app, headers, '{ viewer { tenantId credentialKind credentialId scopes } }');
+        const viewer = await graphql(
+          app,
+          headers,
+          '{ viewer { tenantId credentialKind credentialId scopes } }',
+        );
         expect(viewer.status).toBe(200);
         expect(viewer.body).toEqual({
           data: {
@@ -293,7 +291,11 @@ describe('/v1/api-keys', () => {
     let key: { id: string; public_id: string; key: string; name: string };
     beforeAll(async () => {
       key = (
-        await createKey({ name: 'Managed', description: 'to be renamed', scopes: ['keys:manage', 'clients:read'] })
+        await createKey({
+          name: 'Managed',
+          description: 'to be renamed',
+          scopes: ['keys:manage', 'clients:read'],
+        })
       ).body;
     });
 
@@ -333,7 +335,11 @@ describe('/v1/api-keys', () => {
         description: 'new description',
       });
       expect(renamed.status).toBe(200);
-      expect(renamed.body).toMatchObject({ id: key.id, name: 'Managed (renamed)', description: 'new description' });
+      expect(renamed.body).toMatchObject({
+        id: key.id,
+        name: 'Managed (renamed)',
+        description: 'new description',
+      });
       expect(renamed.body).not.toHaveProperty('key');
 
       const nameOnly = await call(app, 'PATCH', `/v1/api-keys/${key.id}`, manager, { name: 'Managed again' });
@@ -466,7 +472,7 @@ describe.runIf(redisUrl)('revocation across instances', () => {
     // Both instances on one database and one Redis namespace, as one deployment.
     const options = { database: sharedView(database), redisNamespace: `test-${randomUUID()}` };
     for (let i = 0; i < 2; i++) {
-      apps.push(await startTestApp(options as Parameters<typeof startTestApp>[0]));
+      apps.push(await startTestApp(options));
     }
   });
   afterAll(async () => {
@@ -478,7 +484,10 @@ describe.runIf(redisUrl)('revocation across instances', () => {
     const [a, b] = apps as [TestApp, TestApp];
     const tenant = await tenantWithClient(a, ['keys:manage', 'clients:read']);
     const manager = bearer(await accessToken(a, tenant.client));
-    const created = await call(a, 'POST', '/v1/api-keys', manager, { name: 'Shared', scopes: ['clients:read'] });
+    const created = await call(a, 'POST', '/v1/api-keys', manager, {
+      name: 'Shared',
+      scopes: ['clients:read'],
+    });
     expect(created.status).toBe(201);
     const headers = apiKeyHeader(created.body.key);
 

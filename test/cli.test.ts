@@ -173,10 +173,14 @@ describe('admin CLI', () => {
   });
 
   it('keys rotate makes a new signing key current and prints its kid', async () => {
-    const before = await inspect((d) => d.db.selectFrom('signing_keys').select(['kid', 'retired_at']).execute());
+    const before = await inspect((d) =>
+      d.db.selectFrom('signing_keys').select(['kid', 'retired_at']).execute(),
+    );
     const result = await json('keys', 'rotate');
     expect(Object.keys(result)).toEqual(['kid']);
-    const after = await inspect((d) => d.db.selectFrom('signing_keys').select(['kid', 'retired_at', 'encryption']).execute());
+    const after = await inspect((d) =>
+      d.db.selectFrom('signing_keys').select(['kid', 'retired_at', 'encryption']).execute(),
+    );
     expect(after).toHaveLength(before.length + 1);
     expect(after.filter((k) => k.retired_at === null).map((k) => k.kid)).toEqual([result.kid]);
     // The embedded default encrypts private keys with a key generated into the data folder.
@@ -184,14 +188,38 @@ describe('admin CLI', () => {
   });
 
   it('client revoke and apikey revoke stop credentials', async () => {
-    const client = await json('client', 'create', '--tenant', tenantId, '--name', 'Leaving', '--scopes', 'positions:read');
-    expect(await json('client', 'revoke', '--client', client.client_id)).toEqual({ client_id: client.client_id, revoked: true });
+    const client = await json(
+      'client',
+      'create',
+      '--tenant',
+      tenantId,
+      '--name',
+      'Leaving',
+      '--scopes',
+      'positions:read',
+    );
+    expect(await json('client', 'revoke', '--client', client.client_id)).toEqual({
+      client_id: client.client_id,
+      revoked: true,
+    });
     const again = await admin('client', 'revoke', '--client', client.client_id);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/was not found/);
 
-    const key = await json('apikey', 'create', '--tenant', tenantId, '--name', 'Temp', '--scopes', 'positions:read');
-    expect(await json('apikey', 'revoke', '--key', key.key.split('.')[0])).toEqual({ id: key.id, revoked: true });
+    const key = await json(
+      'apikey',
+      'create',
+      '--tenant',
+      tenantId,
+      '--name',
+      'Temp',
+      '--scopes',
+      'positions:read',
+    );
+    expect(await json('apikey', 'revoke', '--key', key.key.split('.')[0])).toEqual({
+      id: key.id,
+      revoked: true,
+    });
     const rows = await inspect((d) =>
       d.db.selectFrom('api_keys').select('revoked_at').where('id', '=', key.id).executeTakeFirstOrThrow(),
     );

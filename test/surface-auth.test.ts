@@ -35,7 +35,11 @@ describe('one authentication step, each surface in its own dialect', () => {
   const postGraphQL = (query: string, headers: Headers = {}) =>
     fetch(`${app.url}/graphql`, {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: {
+        ...headers,
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+      },
       body: JSON.stringify({ query }),
     });
 
@@ -111,7 +115,10 @@ describe('one authentication step, each surface in its own dialect', () => {
     const keyring = new SigningKeyring(app.database.db, secretBox(app.config.encryptionKey));
     await keyring.load();
     const ours = await keyring.signingKey();
-    const response = await postGraphQL('{ viewer { tenantId } }', bearer(await sign(ours.privateKey, ours.kid)));
+    const response = await postGraphQL(
+      '{ viewer { tenantId } }',
+      bearer(await sign(ours.privateKey, ours.kid)),
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { viewer: { tenantId } } });
   });
@@ -178,7 +185,11 @@ describe('one authentication step, each surface in its own dialect', () => {
         expect(challenge, label).toContain('error="invalid_token"');
         const body = await response.json();
         expect(body.errors, label).toHaveLength(1);
-        expect(body.errors[0], label).toMatchObject({ status: '401', code: 'invalid_token', title: 'Unauthorized' });
+        expect(body.errors[0], label).toMatchObject({
+          status: '401',
+          code: 'invalid_token',
+          title: 'Unauthorized',
+        });
         expect(body, label).not.toHaveProperty('status');
       }
     });
@@ -257,9 +268,9 @@ describe('one authentication step, each surface in its own dialect', () => {
     it('an API key is a viewer too, through the same client', async () => {
       const { key } = await apiKeyFor(app, tenantId, ['instruments:read']);
       const client = new GraphQLClient(`${app.url}/graphql`, { headers: { 'x-api-key': key } });
-      const result = await client.request<{ viewer: { tenantId: string; credentialKind: string; scopes: string[] } }>(
-        '{ viewer { tenantId credentialKind scopes } }',
-      );
+      const result = await client.request<{
+        viewer: { tenantId: string; credentialKind: string; scopes: string[] };
+      }>('{ viewer { tenantId credentialKind scopes } }');
       expect(result.viewer).toEqual({ tenantId, credentialKind: 'API_KEY', scopes: ['instruments:read'] });
     });
   });
