@@ -117,6 +117,18 @@ describe('/v1/api-keys', () => {
       ['a blank name', { name: '   ', scopes: ['clients:read'] }, 'name'],
       ['a name that is not a string', { name: 42, scopes: ['clients:read'] }, 'name'],
       ['an unknown field', { name: 'k', scopes: ['clients:read'], expires_at: '2030-01-01' }, 'expires_at'],
+      ['a name over 200 characters', { name: 'n'.repeat(201), scopes: ['clients:read'] }, 'name'],
+      [
+        'a description over 2000 characters',
+        { name: 'k', description: 'd'.repeat(2001), scopes: ['clients:read'] },
+        'description',
+      ],
+      [
+        'a description that is not a string',
+        { name: 'k', description: 7, scopes: ['clients:read'] },
+        'description',
+      ],
+      ['scopes that are not strings', { name: 'k', scopes: [1] }, 'scopes'],
     ])('answers 400 naming the field for %s', async (_label, body, field) => {
       const response = await createKey(body);
       expect(response.status).toBe(400);
@@ -270,6 +282,7 @@ describe('/v1/api-keys', () => {
       expect(response.body.next_cursor).toBeNull();
     });
 
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     it.each([
       ['limit=0', 'limit'],
       ['limit=1000', 'limit'],
@@ -277,9 +290,10 @@ describe('/v1/api-keys', () => {
       ['limit=two', 'limit'],
       ['cursor=garbage', 'cursor'],
       // Well-formed base64url JSON, but not a cursor this API returned.
-      [`cursor=${Buffer.from(JSON.stringify({ id: 'not-a-uuid' })).toString('base64url')}`, 'cursor'],
-      [`cursor=${Buffer.from(JSON.stringify({ id: 7 })).toString('base64url')}`, 'cursor'],
-    ])('answers 400 naming the parameter for ?%s', async (query, parameter) => {
+      ['cursor=<{"id":"not-a-uuid"}>', 'cursor'],
+      ['cursor=<{"id":7}>', 'cursor'],
+    ])('answers 400 naming the parameter for ?%s', async (label, parameter) => {
+      const query = label.replace(/<(.*)>$/, (_, json: string) => cursor(JSON.parse(json)));
       const response = await call(app, 'GET', `/v1/api-keys?${query}`, pageTenant);
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
@@ -374,6 +388,18 @@ describe('/v1/api-keys', () => {
       expect([...row.scopes].sort()).toEqual(['clients:read', 'keys:manage']);
     });
 
+    it('answers an empty PATCH without a server error, changing nothing', async () => {
+      const before = await call(app, 'GET', `/v1/api-keys/${key.id}`, manager);
+      const response = await call(app, 'PATCH', `/v1/api-keys/${key.id}`, manager, {});
+      // Either "nothing to change" (400) or the unchanged key (200); never a 500.
+      expect([200, 400]).toContain(response.status);
+      if (response.status === 200) {
+        expect(response.body).toMatchObject({ name: before.body.name, description: before.body.description });
+      } else {
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+      }
+    });
+
     it('answers 404 when renaming a key that does not exist', async () => {
       const response = await call(app, 'PATCH', `/v1/api-keys/${randomUUID()}`, manager, { name: 'x' });
       expect(response.status).toBe(404);
@@ -454,9 +480,11 @@ describe('last_used_at is written when the instance flushes', () => {
     }
     const row = await database.db
       .selectFrom('api_keys')
-      .select('last_used_at')
+      .select(['last_used_at', 'created_at', 'updated_at'])
       .where('id', '=', key.id)
       .executeTakeFirstOrThrow();
+    // Recording use is bookkeeping, not an edit: updated_at stays where the last edit left it.
+    expect(row.updated_at.getTime()).toBe(row.created_at.getTime());
     expect(row.last_used_at).toBeInstanceOf(Date);
     expect(row.last_used_at!.getTime()).toBeGreaterThanOrEqual(startedAt - 1000);
     expect(row.last_used_at!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);

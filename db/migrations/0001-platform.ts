@@ -94,8 +94,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null default now()
     );
     create index api_keys_tenant_idx on api_keys (tenant_id, id);
-    create trigger api_keys_touch before update on api_keys
-      for each row execute function portico_touch_updated_at();
+    -- Only edits move updated_at; recording last use is bookkeeping, not a change to the key.
+    create trigger api_keys_touch before update of name, description, scopes, expires_at, revoked_at
+      on api_keys for each row execute function portico_touch_updated_at();
 
     -- Token signing keys; private_key is encrypted when a key-encryption key is configured.
     create table signing_keys (

@@ -77,6 +77,8 @@ export async function renameKey(
   if (changes.name !== undefined) changes.name = checkName(changes.name);
   if (changes.description) checkDescription(changes.description);
   if (!isUuid(id)) throw new NotFoundError('api key', id);
+  // Nothing to change is not a change: answer with the key as it is, and emit nothing.
+  if (Object.keys(changes).length === 0) return getKey(db, scope, id);
   return write(db, scope, async (tx, emit) => {
     const key = await updateApiKey(tx, scope, id, changes);
     if (!key) throw new NotFoundError('api key', id);

@@ -23,9 +23,20 @@ interface Cached<T> {
   loadedAt: number;
 }
 
-// Credential lookups are cached briefly so a request costs no query; revocations evict at once on
-// every instance through the broker, and the TTL bounds staleness if a message is ever lost.
+// Credential lookups are cached briefly so a request costs no query. A revocation evicts on every
+// instance through pub/sub; because an instance may read the caller's next request before that
+// message, it also leaves a marker that a cached credential is checked against (one broker read,
+// no database), for longer than any cache entry lives.
 const cacheTtlMs = 60_000;
+const revocationMarkerTtlMs = 2 * cacheTtlMs;
+
+const markerKey = ({ kind, publicId }: Revocation) => `revoked:${kind}:${publicId}`;
+
+/** Makes a committed revocation visible to every instance: the marker first, then the message. */
+export async function announceRevocation(broker: Broker, revocation: Revocation): Promise<void> {
+  await broker.set(markerKey(revocation), '1', revocationMarkerTtlMs);
+  await broker.publish(revocationChannel, JSON.stringify(revocation));
+}
 const lastUsedFlushMs = 15_000;
 
 /**
@@ -68,10 +79,10 @@ export class Authenticator {
     await this.flushLastUsed();
   }
 
-  /** Evicts locally and tells every other instance; resolves once the message is published. */
+  /** Evicts locally and tells every other instance; resolves once they cannot accept it any more. */
   async revoked(revocation: Revocation): Promise<void> {
     this.#evict(revocation);
-    await this.deps.broker.publish(revocationChannel, JSON.stringify(revocation));
+    await announceRevocation(this.deps.broker, revocation);
   }
 
   #evict({ kind, publicId }: Revocation): void {
@@ -99,10 +110,14 @@ export class Authenticator {
   async #accessToken(token: string): Promise<Viewer> {
     const claims = await verifyAccessToken(this.deps.keyring, this.deps.issuer, token);
     if (!claims) throw new AuthenticationError('The access token is invalid or has expired');
-    const client = await this.#cached(this.#clients, claims.client_id, async () => {
-      const row = await findOAuthClientByClientId(this.deps.db, claims.client_id);
-      return row ? { revoked: row.revoked_at !== null } : undefined;
-    });
+    const client = await this.#cached(
+      this.#clients,
+      { kind: 'oauth_client', publicId: claims.client_id },
+      async () => {
+        const row = await findOAuthClientByClientId(this.deps.db, claims.client_id);
+        return row ? { revoked: row.revoked_at !== null } : undefined;
+      },
+    );
     if (!client || client.revoked)
       throw new AuthenticationError('The client of this access token has been revoked');
     return {
@@ -116,7 +131,7 @@ export class Authenticator {
   async #apiKey(key: string): Promise<Viewer> {
     const dot = key.indexOf('.');
     const publicId = dot > 0 ? key.slice(0, dot) : key;
-    const row = await this.#cached(this.#apiKeys, publicId, () =>
+    const row = await this.#cached(this.#apiKeys, { kind: 'api_key', publicId }, () =>
       findApiKeyForAuthentication(this.deps.db, publicId),
     );
     const invalid = new AuthenticationError('The API key is invalid or has been revoked');
@@ -132,9 +147,20 @@ export class Authenticator {
     };
   }
 
-  async #cached<T>(cache: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  async #cached<T>(
+    cache: Map<string, Cached<T>>,
+    credential: Revocation,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const key = credential.publicId;
     const hit = cache.get(key);
-    if (hit && Date.now() - hit.loadedAt < cacheTtlMs) return hit.value;
+    if (
+      hit &&
+      Date.now() - hit.loadedAt < cacheTtlMs &&
+      !(await this.deps.broker.get(markerKey(credential)))
+    ) {
+      return hit.value;
+    }
     const generation = this.#generation;
     const value = await load();
     if (generation === this.#generation) cache.set(key, { value, loadedAt: Date.now() });

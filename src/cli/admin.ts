@@ -70,16 +70,16 @@ async function main(argv: string[]): Promise<number> {
     try {
       // Like the server, every command first brings the schema up to date, so it works on a fresh folder.
       if (parsed.command.name !== 'migrate') await migrateToLatest(database.db);
-      const notify = async (channel: string, message: string) => {
+      const withBroker = async (fn: (broker: RedisBroker) => Promise<void>) => {
         if (!config.redisUrl) return; // embedded: no server runs while the CLI holds the folder
         const broker = new RedisBroker(config.redisUrl);
         try {
-          await broker.publish(channel, message);
+          await fn(broker);
         } finally {
           await broker.close();
         }
       };
-      const result = await parsed.command.run({ db: database.db, config, notify }, parsed.options);
+      const result = await parsed.command.run({ db: database.db, config, withBroker }, parsed.options);
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return 0;
     } finally {

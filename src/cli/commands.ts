@@ -4,13 +4,14 @@ import { createProgressBar } from '../../db/seed/progress-bar.js';
 import { type SeedSize, seedTenant } from '../../db/seed/seed-tenant.js';
 import type { DB } from '../../db/types.js';
 import { createApiKey, revokeKeyAnywhere } from '../auth/api-keys.service.js';
-import { revocationChannel } from '../auth/authenticator.js';
+import { announceRevocation } from '../auth/authenticator.js';
 import { addClientKey, createOAuthClient, revokeOAuthClient } from '../auth/oauth-clients.service.js';
 import { parseScopes } from '../auth/scopes.js';
 import { rotateSigningKey, signingKeysRotatedChannel } from '../auth/signing-keys.js';
 import type { Config } from '../config.js';
 import { ValidationError } from '../domain/errors.js';
 import { createTenant, createWhiteLabel, requireTenant } from '../domain/tenants/tenants.service.js';
+import type { Broker } from '../platform/broker.js';
 import { migrateToLatest } from '../platform/migrator.js';
 import { embeddedEncryptionKey, secretBox } from '../platform/secret-box.js';
 
@@ -19,8 +20,8 @@ type Options = Record<string, string | undefined>;
 export interface CliContext {
   db: Kysely<DB>;
   config: Config;
-  /** Tells running instances (through Redis, when configured) about a change they cache. */
-  notify(channel: string, message: string): Promise<void>;
+  /** Runs `fn` with the deployment's Redis, when there is one: running instances listen there. */
+  withBroker(fn: (broker: Broker) => Promise<void>): Promise<void>;
 }
 
 export interface Command {
@@ -114,9 +115,11 @@ export const commands: Command[] = [
     name: 'client revoke',
     usage: 'client revoke --client C   (its access tokens stop working at once)',
     options: { client: required },
-    run: async ({ db, notify }, o) => {
+    run: async ({ db, withBroker }, o) => {
       const revoked = await revokeOAuthClient(db, need(o, 'client'));
-      await notify(revocationChannel, JSON.stringify({ kind: 'oauth_client', publicId: revoked.client_id }));
+      await withBroker((broker) =>
+        announceRevocation(broker, { kind: 'oauth_client', publicId: revoked.client_id }),
+      );
       return { client_id: revoked.client_id, revoked: true };
     },
   },
@@ -124,9 +127,11 @@ export const commands: Command[] = [
     name: 'apikey revoke',
     usage: 'apikey revoke --key K   (K: the key id or its public id)',
     options: { key: required },
-    run: async ({ db, notify }, o) => {
+    run: async ({ db, withBroker }, o) => {
       const revoked = await revokeKeyAnywhere(db, need(o, 'key'));
-      await notify(revocationChannel, JSON.stringify({ kind: 'api_key', publicId: revoked.public_id }));
+      await withBroker((broker) =>
+        announceRevocation(broker, { kind: 'api_key', publicId: revoked.public_id }),
+      );
       return { id: revoked.id, revoked: true };
     },
   },
@@ -134,11 +139,11 @@ export const commands: Command[] = [
     name: 'keys rotate',
     usage: 'keys rotate   (new tokens are signed with a new key; earlier tokens verify until they expire)',
     options: {},
-    run: async ({ db, config, notify }) => {
+    run: async ({ db, config, withBroker }) => {
       const key =
         config.encryptionKey ?? (config.embedded ? await embeddedEncryptionKey(config.dataDir) : undefined);
       const rotated = await rotateSigningKey(db, secretBox(key));
-      await notify(signingKeysRotatedChannel, rotated.kid);
+      await withBroker((broker) => broker.publish(signingKeysRotatedChannel, rotated.kid));
       return rotated;
     },
   },

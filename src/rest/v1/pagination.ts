@@ -1,4 +1,4 @@
-import { ValidationError } from '../../domain/errors.js';
+import { isUuid, ValidationError } from '../../domain/errors.js';
 
 export const defaultLimit = 50;
 export const maxLimit = 200;
@@ -41,7 +41,7 @@ function encodeCursor(id: string): string {
 function decodeCursor(cursor: string): string | undefined {
   try {
     const { id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return typeof id === 'string' ? id : undefined;
+    return typeof id === 'string' && isUuid(id) ? id : undefined;
   } catch {
     return undefined;
   }
