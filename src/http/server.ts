@@ -10,6 +10,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { jsonApiSurface } from '../rest/jsonapi/jsonapi.surface.js';
 import { v1Surface } from '../rest/v1/v1.surface.js';
+import { classifyError } from './error-classification.js';
 import { registerGraphQLRoutes } from './graphql.routes.js';
 import { registerOAuthRoutes } from './oauth.routes.js';
 import { registerOperationsRoutes } from './operations.routes.js';
@@ -76,23 +77,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }),
   );
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    if (status === 413) {
-      return sendProblem(request, reply, {
-        status,
-        title: 'Content Too Large',
-        detail: `The request body exceeds ${bodyLimitBytes} bytes`,
-      });
-    }
+  app.setErrorHandler((error: Error, request, reply) => {
+    const problem = classifyError(error);
+    if (problem.internal) request.log.error({ err: error }, 'request failed');
     return sendProblem(request, reply, {
-      status,
-      title: status >= 500 ? 'Internal Server Error' : 'Bad Request',
+      status: problem.status,
+      title: problem.title,
       // Internal failures never leak details; the request id ties the response to the log line.
-      detail: status >= 500 ? 'An unexpected error occurred' : error.message,
-      ...(status < 500 && error.code ? { code: error.code } : {}),
+      detail: problem.status === 413 ? `The request body exceeds ${bodyLimitBytes} bytes` : problem.detail,
+      code: problem.code,
     });
   });
 

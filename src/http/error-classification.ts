@@ -1,0 +1,78 @@
+import type { FastifyError } from 'fastify';
+import { AuthenticationError, bearerChallenge, InsufficientScopeError } from '../auth/viewer.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+
+/** What every surface needs to render an error in its own dialect; decided here, once. */
+export interface ClassifiedError {
+  status: number;
+  code: string;
+  title: string;
+  detail: string;
+  /** The input field at fault, for validation errors. */
+  field?: string;
+  /** The resource that was not found, for dialects that name it. */
+  resource?: string;
+  /** The WWW-Authenticate challenge, for 401 and 403. */
+  challenge?: string;
+  /** True when the error is a bug or an outage: log it, and show no details. */
+  internal: boolean;
+}
+
+export function classifyError(error: FastifyError | Error): ClassifiedError {
+  if (error instanceof AuthenticationError) {
+    return {
+      status: 401,
+      code: error.code,
+      title: 'Unauthorized',
+      detail: error.message,
+      challenge: bearerChallenge(error),
+      internal: false,
+    };
+  }
+  if (error instanceof InsufficientScopeError) {
+    return {
+      status: 403,
+      code: error.code,
+      title: 'Forbidden',
+      detail: error.message,
+      challenge: bearerChallenge(error),
+      internal: false,
+    };
+  }
+  if (error instanceof ValidationError) {
+    return {
+      status: 400,
+      code: error.code,
+      title: 'Bad Request',
+      detail: error.message,
+      field: error.field,
+      internal: false,
+    };
+  }
+  if (error instanceof NotFoundError) {
+    return {
+      status: 404,
+      code: error.code,
+      title: 'Not Found',
+      detail: error.message,
+      resource: error.resource,
+      internal: false,
+    };
+  }
+  if (error instanceof ConflictError) {
+    return { status: 409, code: error.code, title: 'Conflict', detail: error.message, internal: false };
+  }
+  const status = 'statusCode' in error && error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 413) {
+    return { status, code: 'too_large', title: 'Content Too Large', detail: error.message, internal: false };
+  }
+  if (status < 500)
+    return { status, code: 'invalid_request', title: 'Bad Request', detail: error.message, internal: false };
+  return {
+    status: 500,
+    code: 'internal_error',
+    title: 'Internal Server Error',
+    detail: 'An unexpected error occurred',
+    internal: true,
+  };
+}
