@@ -4,6 +4,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addClientKey, revokeOAuthClient } from '../src/auth/oauth-clients.service.js';
 import { rotateSigningKey, signingKeysRotatedChannel } from '../src/auth/signing-keys.js';
+import { maxFailuresPerClient } from '../src/auth/token-endpoint.js';
 import { secretBox } from '../src/platform/secret-box.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { accessToken, bearer, tenantWithClient } from './helpers/credentials.js';
@@ -355,6 +356,11 @@ describe('OAuth 2.0 token endpoint', () => {
       );
     });
 
+    it('accepts another spelling of a loopback issuer as aud', async () => {
+      const aud = `${app.url.replace('127.0.0.1', 'localhost')}/oauth/token`;
+      expect((await present(await assertion({ claims: { aud } }))).status).toBe(200);
+    });
+
     it('refuses a missing exp', async () => {
       await refused(await assertion({ omit: ['exp'] }), /exp/);
     });
@@ -436,7 +442,7 @@ describe('OAuth 2.0 token endpoint', () => {
   describe('failure limits', () => {
     it('refuses a client id after repeated failures, even with the right secret', async () => {
       const target = (await tenantWithClient(app, ['positions:read'], { tenantId })).client;
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < maxFailuresPerClient; i++) {
         const response = await post({
           grant_type: 'client_credentials',
           client_id: target.clientId,

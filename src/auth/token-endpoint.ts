@@ -33,11 +33,13 @@ export interface TokenResponse {
 /** Thrown for failed HTTP Basic client authentication: the response must carry a Basic challenge. */
 export class BasicAuthError extends OAuthError {}
 
-// A separate, strict budget for failures, so secrets and assertions cannot be guessed at speed.
+// A separate, strict budget for failures (far below the general rate limit). Secrets hold 256
+// random bits, so the budget is not what stops guessing; it stops a misconfigured or hostile
+// caller from hammering the endpoint. Per address it is larger: behind a load balancer many
+// clients share one.
 const failureWindowMs = 5 * 60_000;
-const maxFailuresPerClient = 10;
-// Generous per address: behind a load balancer many clients share one.
-const maxFailuresPerAddress = 200;
+export const maxFailuresPerClient = 60;
+const maxFailuresPerAddress = 300;
 
 type Fields = Partial<
   Record<
@@ -54,6 +56,20 @@ type Fields = Partial<
 
 export function tokenEndpointUrl(issuer: string): string {
   return `${issuer}/oauth/token`;
+}
+
+const loopbackHosts = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * What an assertion's aud may name: the issuer or the token endpoint. On a loopback issuer (local
+ * development) every spelling of loopback names the same server, so each is accepted.
+ */
+export function assertionAudiences(issuer: string): string[] {
+  const url = new URL(issuer);
+  const issuers = loopbackHosts.includes(url.hostname)
+    ? loopbackHosts.map((host) => issuer.replace(url.hostname, host))
+    : [issuer];
+  return issuers.flatMap((base) => [base, tokenEndpointUrl(base)]);
 }
 
 export async function handleTokenRequest(
@@ -93,7 +109,7 @@ async function grant(
       `grant_type must be client_credentials or ${jwtBearerGrantType}, not ${fields.grant_type}`,
     );
   }
-  const audiences = [deps.issuer, tokenEndpointUrl(deps.issuer)];
+  const audiences = assertionAudiences(deps.issuer);
   const methods = [basic, fields.client_secret, fields.client_assertion].filter((m) => m !== undefined);
   if (methods.length > 1)
     throw new OAuthError('invalid_request', 'use exactly one client authentication method');

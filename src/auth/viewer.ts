@@ -5,7 +5,7 @@ import type { Scope } from './scopes.js';
 export interface Viewer extends TenantScope {
   credential: {
     kind: 'oauth_client' | 'api_key';
-    /** Database id of the OAuth client or API key. */
+    /** Stable identifier of the credential: the OAuth client_id, or the API key's row id. */
     id: string;
     /** The OAuth client_id, or the API key's public id. */
     publicId: string;
