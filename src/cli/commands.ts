@@ -125,10 +125,12 @@ export const commands: Command[] = [
   },
   {
     name: 'apikey revoke',
-    usage: 'apikey revoke --key K   (K: the key id or its public id)',
-    options: { key: required },
+    usage: 'apikey revoke --id I | --key K   (I: the id apikey create printed; K: the key or its public id)',
+    options: { id: optional, key: optional },
     run: async ({ db, withBroker }, o) => {
-      const revoked = await revokeKeyAnywhere(db, need(o, 'key'));
+      const given = o.id ?? o.key?.split('.')[0];
+      if (!given) throw new ValidationError('--id', 'or --key is required');
+      const revoked = await revokeKeyAnywhere(db, given);
       await withBroker((broker) =>
         announceRevocation(broker, { kind: 'api_key', publicId: revoked.public_id }),
       );
