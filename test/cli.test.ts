@@ -259,6 +259,11 @@ describe('admin CLI', () => {
     ],
     [['seed', '--tenant', 'TENANT', '--size', 'huge'], /--size: must be small or large/],
     [['white-label', 'create', '--tenant', 'not-a-uuid', '--name', 'x'], /tenant not-a-uuid was not found/],
+    [['tenant', 'create', '--name', 'x'.repeat(201)], /name: must be 1-200 characters/],
+    [
+      ['white-label', 'create', '--tenant', 'TENANT', '--name', 'Acme Nordics'],
+      /already has a white label named Acme Nordics/,
+    ],
   ])('fails with a message for %j', async (args, message) => {
     const result = await admin(...args.map((a) => (a === 'TENANT' ? tenantId : a)));
     expect(result.code).toBe(1);

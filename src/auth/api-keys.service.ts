@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
-import { isUuid, NotFoundError, ValidationError } from '../domain/errors.js';
+import { isUuid, NotFoundError, requireName, ValidationError } from '../domain/errors.js';
 import { requireTenantScope } from '../domain/tenants/tenants.service.js';
 import { type TenantScope, write } from '../domain/write.js';
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, updateApiKey } from './api-keys.repository.js';
@@ -16,12 +16,6 @@ export interface CreateApiKeyInput {
   createdBy?: string | null;
 }
 
-function checkName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed === '' || trimmed.length > 200) throw new ValidationError('name', 'must be 1-200 characters');
-  return trimmed;
-}
-
 function checkDescription(description: string): void {
   if (description.length > 2000) throw new ValidationError('description', 'must be at most 2000 characters');
 }
@@ -35,7 +29,7 @@ export async function createApiKey(
   input: CreateApiKeyInput,
 ): Promise<{ id: string; key: string }> {
   await requireTenantScope(db, input.tenantId, input.whiteLabelId);
-  const name = checkName(input.name);
+  const name = requireName('name', input.name);
   if (input.description) checkDescription(input.description);
   const publicId = randomToken('pk_', 12);
   const secret = randomToken('', 32);
@@ -74,7 +68,7 @@ export async function renameKey(
   id: string,
   changes: { name?: string; description?: string | null },
 ): Promise<ApiKeyView> {
-  if (changes.name !== undefined) changes.name = checkName(changes.name);
+  if (changes.name !== undefined) changes.name = requireName('name', changes.name);
   if (changes.description) checkDescription(changes.description);
   if (!isUuid(id)) throw new NotFoundError('api key', id);
   // Nothing to change is not a change: answer with the key as it is, and emit nothing.

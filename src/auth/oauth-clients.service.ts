@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, requireName, ValidationError } from '../domain/errors.js';
 import { requireTenantScope } from '../domain/tenants/tenants.service.js';
 import { write } from '../domain/write.js';
 import {
@@ -28,7 +28,7 @@ export async function createOAuthClient(
   input: CreateOAuthClientInput,
 ): Promise<{ id: string; client_id: string; client_secret: string }> {
   await requireTenantScope(db, input.tenantId, input.whiteLabelId);
-  if (input.name.trim() === '') throw new ValidationError('name', 'must not be empty');
+  const name = requireName('name', input.name);
   const clientId = randomToken('pc_', 15);
   const clientSecret = randomToken('pcs_', 32);
   return write(db, { tenantId: input.tenantId, whiteLabelId: input.whiteLabelId }, async (tx, emit) => {
@@ -36,7 +36,7 @@ export async function createOAuthClient(
       tenantId: input.tenantId,
       whiteLabelId: input.whiteLabelId,
       clientId,
-      name: input.name.trim(),
+      name,
       secretHash: hashSecret(clientSecret),
       scopes: input.scopes,
     });

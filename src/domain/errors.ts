@@ -36,3 +36,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export function isUuid(value: string): boolean {
   return uuidPattern.test(value);
 }
+
+/** A required display name: trimmed, 1 to `max` characters. Returns the trimmed value. */
+export function requireName(field: string, value: string, max = 200): string {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed.length > max) throw new ValidationError(field, `must be 1-${max} characters`);
+  return trimmed;
+}

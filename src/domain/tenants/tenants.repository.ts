@@ -31,3 +31,12 @@ export async function findWhiteLabel(db: ReadDb, tenantId: string, id: string) {
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+export async function findWhiteLabelByName(db: ReadDb, tenantId: string, name: string) {
+  return db
+    .selectFrom('white_labels')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}

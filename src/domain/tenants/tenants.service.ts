@@ -1,9 +1,15 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { DB } from '../../../db/types.js';
-import { isUuid, NotFoundError } from '../errors.js';
+import { ConflictError, isUuid, NotFoundError, requireName } from '../errors.js';
 import { write } from '../write.js';
-import { findTenant, findWhiteLabel, insertTenant, insertWhiteLabel } from './tenants.repository.js';
+import {
+  findTenant,
+  findWhiteLabel,
+  findWhiteLabelByName,
+  insertTenant,
+  insertWhiteLabel,
+} from './tenants.repository.js';
 
 /** Looks a tenant up by id; a malformed id is simply one that does not exist. */
 export async function requireTenant(db: Kysely<DB>, id: string) {
@@ -31,8 +37,9 @@ export async function requireTenantScope(
 export async function createTenant(db: Kysely<DB>, name: string): Promise<{ id: string }> {
   // Generated here because the event that records the creation is scoped to the new tenant's id.
   const id = uuidv7();
+  const checked = requireName('name', name);
   return write(db, { tenantId: id, whiteLabelId: null }, async (tx, emit) => {
-    const row = await insertTenant(tx, { id, name });
+    const row = await insertTenant(tx, { id, name: checked });
     emit({ type: 'tenant.created', resourceId: row.id, data: row });
     return { id: row.id };
   });
@@ -43,9 +50,13 @@ export async function createWhiteLabel(
   tenantId: string,
   name: string,
 ): Promise<{ id: string }> {
+  const checked = requireName('name', name);
   await requireTenant(db, tenantId);
+  if (await findWhiteLabelByName(db, tenantId, checked)) {
+    throw new ConflictError(`tenant ${tenantId} already has a white label named ${checked}`);
+  }
   return write(db, { tenantId, whiteLabelId: null }, async (tx, emit) => {
-    const row = await insertWhiteLabel(tx, tenantId, name);
+    const row = await insertWhiteLabel(tx, tenantId, checked);
     emit({ type: 'white_label.created', resourceId: row.id, data: row, whiteLabelId: row.id });
     return { id: row.id };
   });
