@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { Broker } from '../platform/broker.js';
@@ -30,7 +30,7 @@ export async function verifyAssertion(
   let unverified: JWTPayload;
   try {
     header = decodeProtectedHeader(assertion);
-    unverified = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    unverified = decodeJwt(assertion);
   } catch {
     throw refuse('the assertion is not a JWT');
   }

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { Broker } from '../platform/broker.js';
@@ -41,18 +42,17 @@ const failureWindowMs = 5 * 60_000;
 export const maxFailuresPerClient = 60;
 const maxFailuresPerAddress = 300;
 
-type Fields = Partial<
-  Record<
-    | 'grant_type'
-    | 'scope'
-    | 'client_id'
-    | 'client_secret'
-    | 'client_assertion_type'
-    | 'client_assertion'
-    | 'assertion',
-    string
-  >
->;
+const fieldNames = [
+  'grant_type',
+  'scope',
+  'client_id',
+  'client_secret',
+  'client_assertion_type',
+  'client_assertion',
+  'assertion',
+] as const;
+
+type Fields = Partial<Record<(typeof fieldNames)[number], string>>;
 
 export function tokenEndpointUrl(issuer: string): string {
   return `${issuer}/oauth/token`;
@@ -197,15 +197,7 @@ function readFields(body: unknown): Fields {
     );
   }
   const fields: Fields = {};
-  for (const name of [
-    'grant_type',
-    'scope',
-    'client_id',
-    'client_secret',
-    'client_assertion_type',
-    'client_assertion',
-    'assertion',
-  ] as const) {
+  for (const name of fieldNames) {
     const value = (body as Record<string, unknown>)[name];
     if (value === undefined) continue;
     if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be a single string`);
@@ -232,7 +224,7 @@ function parseBasic(authorization: string | undefined): { clientId: string; secr
 /** The issuer of an assertion before verification: only used to count failures per client. */
 function unverifiedIssuer(assertion: string | undefined): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(assertion?.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const payload = decodeJwt(assertion ?? '');
     return typeof payload.iss === 'string' ? payload.iss.slice(0, 200) : undefined;
   } catch {
     return undefined;
