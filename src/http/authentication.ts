@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Scope } from '../auth/scopes.js';
 import { requireScope, type Viewer } from '../auth/viewer.js';
+import { NotFoundError } from '../domain/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,11 +16,19 @@ declare module 'fastify' {
 }
 
 /**
- * Makes every route registered in `surface` authenticated: the viewer is built before routing
- * completes, and the route's declared scope is checked before its handler. Failures are thrown, so
- * each surface's error handler renders them in its own dialect.
+ * Sets up an authenticated surface: the viewer is built before routing completes, the route's
+ * declared scope is checked before its handler, and every failure — unknown routes included — is
+ * thrown to `errorHandler`, which renders it in the surface's own dialect.
  */
-export function authenticateSurface(surface: FastifyInstance, authenticator: Authenticator): void {
+export function authenticatedSurface(
+  surface: FastifyInstance,
+  authenticator: Authenticator,
+  errorHandler: (error: Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply,
+): void {
+  surface.setErrorHandler((error: Error, request, reply) => errorHandler(error, request, reply));
+  surface.setNotFoundHandler(async (request) => {
+    throw new NotFoundError('route', `${request.method} ${request.url}`);
+  });
   surface.decorateRequest('viewer', undefined as unknown as Viewer);
   surface.addHook('onRequest', async (request) => {
     request.viewer = await authenticator.authenticate(request.headers);

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
-import { NotFoundError } from '../../domain/errors.js';
-import { authenticateSurface } from '../../http/authentication.js';
+import { authenticatedSurface } from '../../http/authentication.js';
 import type { Database } from '../../platform/database.js';
 import { registerApiKeyRoutes } from './api-keys.routes.js';
 import { v1ErrorHandler } from './v1-errors.js';
@@ -11,10 +10,6 @@ export async function v1Surface(
   v1: FastifyInstance,
   deps: { database: Database; authenticator: Authenticator },
 ) {
-  authenticateSurface(v1, deps.authenticator);
-  v1.setErrorHandler(v1ErrorHandler);
-  v1.setNotFoundHandler(async (request) => {
-    throw new NotFoundError('route', `${request.method} ${request.url}`);
-  });
+  authenticatedSurface(v1, deps.authenticator, v1ErrorHandler);
   registerApiKeyRoutes(v1, deps);
 }
