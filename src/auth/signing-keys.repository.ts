@@ -19,6 +19,16 @@ export async function listPublishedKeys(db: ReadDb, graceSeconds: number) {
     .execute();
 }
 
+export async function findCurrentSigningKid(db: ReadDb): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('signing_keys')
+    .select('kid')
+    .where('retired_at', 'is', null)
+    .where('activated_at', 'is not', null)
+    .executeTakeFirst();
+  return row?.kid;
+}
+
 export interface NewSigningKey {
   kid: string;
   publicJwk: Record<string, unknown>;
@@ -38,13 +48,8 @@ export async function activateSigningKey(
 ): Promise<{ kid: string; created: boolean }> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('portico.signing_keys'))`.execute(trx);
-    const current = await trx
-      .selectFrom('signing_keys')
-      .select('kid')
-      .where('retired_at', 'is', null)
-      .where('activated_at', 'is not', null)
-      .executeTakeFirst();
-    if (current && options.onlyIfNone) return { kid: current.kid, created: false };
+    const current = await findCurrentSigningKid(trx);
+    if (current && options.onlyIfNone) return { kid: current, created: false };
     await trx
       .updateTable('signing_keys')
       .set({ retired_at: sql`now()` })

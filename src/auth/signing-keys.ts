@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { SecretBox } from '../platform/secret-box.js';
-import { activateSigningKey, listPublishedKeys } from './signing-keys.repository.js';
+import { activateSigningKey, findCurrentSigningKid, listPublishedKeys } from './signing-keys.repository.js';
 
 export const accessTokenLifetimeSeconds = 3600;
 /** Published after a rotation so running instances load the new key at once. */
@@ -33,6 +33,9 @@ async function newSigningKey(box: SecretBox) {
 
 /** Creates the first signing key if there is none; returns the current kid. */
 export async function ensureSigningKey(db: Kysely<DB>, box: SecretBox): Promise<string> {
+  // Usual case first: a key exists, and generating one only to discard it would slow every start.
+  const current = await findCurrentSigningKid(db);
+  if (current) return current;
   return (await activateSigningKey(db, await newSigningKey(box), { onlyIfNone: true })).kid;
 }
 
