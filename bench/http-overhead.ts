@@ -5,16 +5,15 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 
 const root = path.resolve(import.meta.dirname, '..');
-const durationS = Number(process.env.BENCH_DURATION ?? 5);
+const durationS = Number(process.env.BENCH_DURATION ?? (process.argv.includes('--quick') ? 1 : 5));
 
 async function start(kind: string): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(
-    path.join(root, 'node_modules/.bin/tsx'),
-    [path.join(root, 'bench/http-targets.ts'), kind],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  // tsx as a loader in this very process, so killing the child kills the target (the tsx binary
+  // would leave its own child running).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/http-targets.ts'), kind], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
     child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));

@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/authenticator.js';
 import { ensureSigningKey, SigningKeyring, signingKeysRotatedChannel } from './auth/signing-keys.js';
-import { ensureSandbox, type SandboxCredentials } from './bootstrap/sandbox.js';
+import { runFirstStart } from './bootstrap/first-start.js';
+import { ensureSandbox, hasSavedSandbox, type SandboxCredentials } from './bootstrap/sandbox.js';
 import type { Config } from './config.js';
 import { attachGraphQLWebSocket } from './graphql/websocket.js';
 import { createGraphQLServer } from './graphql/yoga.js';
@@ -26,6 +27,11 @@ export interface AppOptions {
   redisNamespace?: string;
   /** Create the demo tenant and sandbox client; defaults to true on the embedded default. */
   sandbox?: boolean;
+  /**
+   * The first-start entry point (src/bootstrap/first-start.main), which prepares a new embedded data
+   * folder in a child process; without it that work happens in this process.
+   */
+  firstStartEntry?: string;
 }
 
 export interface App {
@@ -59,10 +65,17 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   try {
     const embeddedFolder = config.embedded && !options.database;
-    if (embeddedFolder)
+    const wantsSandbox = (options.sandbox ?? config.embedded) && config.role !== 'worker';
+    let preparedInChild = false;
+    if (embeddedFolder) {
       cleanups.push(
         await lockDataDir(config.dataDir, (error) => logger.error({ err: error }, 'data folder lock lost')),
       );
+      if (wantsSandbox && options.firstStartEntry && !(await hasSavedSandbox(config.dataDir))) {
+        await runFirstStart(options.firstStartEntry, config.dataDir);
+        preparedInChild = true;
+      }
+    }
     const database =
       options.database ??
       (await openDatabase({
@@ -73,10 +86,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (!options.database) cleanups.push(() => database.close());
     const broker =
       options.broker ??
-      createBroker(config.redisUrl, {
+      (await createBroker(config.redisUrl, {
         ...(options.redisNamespace ? { namespace: options.redisNamespace } : {}),
         onError: (error) => logger.warn({ err: error }, 'redis connection error'),
-      });
+      }));
     if (!options.broker) cleanups.push(() => broker.close());
 
     const metrics = createMetrics();
@@ -105,10 +118,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       return { yoga: createGraphQLServer({ database, logger }), authenticator, keyring };
     }
 
-    const sandbox =
-      (options.sandbox ?? config.embedded) && config.role !== 'worker'
-        ? await ensureSandbox(database.db, config.dataDir)
-        : undefined;
+    const sandbox = wantsSandbox ? await ensureSandbox(database.db, config.dataDir) : undefined;
+    // The child made it, so its secret is new and shown this once.
+    if (sandbox && preparedInChild) sandbox.created = true;
 
     const surfaces = config.role === 'worker' ? undefined : await startSurfaces();
     const server = buildServer({
@@ -123,7 +135,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (surfaces) {
       // Closed before the HTTP server (cleanups run in reverse), whose close waits for every socket.
       cleanups.push(
-        attachGraphQLWebSocket(server.server, { database, authenticator: surfaces.authenticator }).close,
+        attachGraphQLWebSocket(server.server, {
+          database,
+          authenticator: surfaces.authenticator,
+          maxMessageBytes: config.bodyLimitBytes,
+        }).close,
       );
     }
     await server.listen({ port: config.port, host: config.host });

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** 1 MiB. Also the WebSocket message limit until the socket server is handed the configured one. */
+export const defaultBodyLimitBytes = 1024 * 1024;
+
 const blankAsUnset = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -23,6 +26,23 @@ const url = (protocols: string[]) =>
       (value) => URL.canParse(value) && protocols.includes(new URL(value).protocol.replace(/:$/, '')),
       `expected a URL with protocol ${protocols.join(' or ')}`,
     );
+
+// An origin exactly as a browser sends it (scheme://host[:port], lower case, no path), so that
+// matching is a string comparison and a typo fails at start rather than silently never matching.
+const isOrigin = (value: string) =>
+  URL.canParse(value) &&
+  ['http:', 'https:'].includes(new URL(value).protocol) &&
+  new URL(value).origin === value;
+
+const corsOrigins = z
+  .string()
+  .refine(
+    (value) => value.trim() === '*' || value.split(',').every((entry) => isOrigin(entry.trim())),
+    'expected * or comma-separated origins like https://app.example.com (scheme://host[:port], no path)',
+  )
+  .transform((value) =>
+    value.trim() === '*' ? ('*' as const) : value.split(',').map((entry) => entry.trim()),
+  );
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -51,6 +71,9 @@ const schema = z.object({
   RATE_LIMIT_BURST: z.preprocess(blankAsUnset, positiveInt('burst size').default(300)),
   ROW_CAP: z.preprocess(blankAsUnset, positiveInt('rows per v2/v3 response').default(10000)),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.preprocess(blankAsUnset, boolean.default(false)),
+  NODE_ENV: z.preprocess(blankAsUnset, z.string().optional()),
+  BODY_LIMIT_BYTES: z.preprocess(blankAsUnset, positiveInt('bytes').default(defaultBodyLimitBytes)),
+  CORS_ORIGINS: z.preprocess(blankAsUnset, corsOrigins.optional()),
   PORTICO_ENCRYPTION_KEY: z.preprocess(
     blankAsUnset,
     z
@@ -76,6 +99,12 @@ export interface Config {
   rateLimit: { perMinute: number; burst: number };
   rowCap: number;
   webhookAllowPrivateTargets: boolean;
+  /** NODE_ENV=production. */
+  production: boolean;
+  /** Largest request body accepted on any route; larger ones get 413. */
+  bodyLimitBytes: number;
+  /** Origins browsers may call from: `*` for any, or an exact list (empty: no cross-origin access). */
+  corsOrigins: '*' | string[];
   /** Key for secrets at rest (token signing keys, webhook secrets); generated into the data folder when embedded. */
   encryptionKey: Buffer | undefined;
   /** True when no DATABASE_URL is set: PGlite in the data folder, in-process pub/sub. */
@@ -104,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
   const urlHost = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return {
     port: e.PORT,
@@ -117,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
     rowCap: e.ROW_CAP,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    production,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    // Open by default for development; production opens nothing an operator did not name.
+    corsOrigins: e.CORS_ORIGINS ?? (production ? [] : '*'),
     encryptionKey: e.PORTICO_ENCRYPTION_KEY ? Buffer.from(e.PORTICO_ENCRYPTION_KEY, 'base64') : undefined,
     embedded: e.DATABASE_URL === undefined,
   };

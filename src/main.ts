@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type App, startApp } from './app.js';
 import { printBanner } from './bootstrap/banner.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -13,9 +15,12 @@ try {
 }
 
 const logger = createLogger(config);
+// Beside this file both in the sources (run by tsx) and in the build (dist/main.js).
+const self = fileURLToPath(import.meta.url);
+const firstStartEntry = path.join(path.dirname(self), 'bootstrap', `first-start.main${path.extname(self)}`);
 let app: App;
 try {
-  app = await startApp({ config, logger });
+  app = await startApp({ config, logger, firstStartEntry });
 } catch (error) {
   logger.fatal({ err: error }, 'Portico could not start');
   process.stderr.write(`Portico could not start: ${(error as Error).message}\n`);

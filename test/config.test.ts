@@ -15,9 +15,19 @@ describe('configuration', () => {
       role: 'all',
       rateLimit: { perMinute: 1000, burst: 300 },
       webhookAllowPrivateTargets: false,
+      production: false,
+      bodyLimitBytes: 1048576,
+      corsOrigins: '*',
       embedded: true,
     });
     expect(config.dataDir).toMatch(/\.portico$/);
+  });
+
+  it('opens CORS to no origin in production unless CORS_ORIGINS names some', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ production: true, corsOrigins: [] });
+    expect(loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false, corsOrigins: '*' });
+    expect(loadConfig({ CORS_ORIGINS: ' * ' }).corsOrigins).toBe('*');
   });
 
   it('reads every variable', () => {
@@ -34,6 +44,9 @@ describe('configuration', () => {
       RATE_LIMIT_BURST: '10',
       ROW_CAP: '500',
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      NODE_ENV: 'production',
+      BODY_LIMIT_BYTES: '2048',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,https://admin.example.com:8443',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -47,6 +60,9 @@ describe('configuration', () => {
       rateLimit: { perMinute: 60, burst: 10 },
       rowCap: 500,
       webhookAllowPrivateTargets: true,
+      production: true,
+      bodyLimitBytes: 2048,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173', 'https://admin.example.com:8443'],
       embedded: false,
     });
   });
@@ -63,6 +79,15 @@ describe('configuration', () => {
     ['RATE_LIMIT_BURST', '1.5', /RATE_LIMIT_BURST: expected a positive integer/],
     ['ROW_CAP', '0', /ROW_CAP: expected a positive integer/],
     ['WEBHOOK_ALLOW_PRIVATE_TARGETS', 'maybe', /WEBHOOK_ALLOW_PRIVATE_TARGETS: expected true or false/],
+    ['BODY_LIMIT_BYTES', 'lots', /BODY_LIMIT_BYTES: expected a positive integer \(bytes\), got "lots"/],
+    ['BODY_LIMIT_BYTES', '0', /BODY_LIMIT_BYTES: expected a positive integer/],
+    ['BODY_LIMIT_BYTES', '1.5', /BODY_LIMIT_BYTES: expected a positive integer/],
+    ['CORS_ORIGINS', 'app.example.com', /CORS_ORIGINS: expected \* or comma-separated origins/],
+    ['CORS_ORIGINS', 'https://app.example.com/', /CORS_ORIGINS: expected \* or comma-separated origins/],
+    ['CORS_ORIGINS', 'https://app.example.com/path', /CORS_ORIGINS: expected \* or comma-separated origins/],
+    ['CORS_ORIGINS', 'ftp://files.example.com', /CORS_ORIGINS: expected \* or comma-separated origins/],
+    ['CORS_ORIGINS', 'https://a.example.com,,https://b.example.com', /CORS_ORIGINS: expected/],
+    ['CORS_ORIGINS', '*,https://app.example.com', /CORS_ORIGINS: expected/],
   ])('refuses %s=%s, naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -78,10 +103,17 @@ describe('configuration', () => {
   });
 
   it('makes npm start exit non-zero with a message naming the variable', async () => {
-    const result = await runTs('src/main.ts', [], childEnv({ PORT: 'not-a-port', RATE_LIMIT_BURST: 'lots' }));
+    const result = await runTs(
+      'src/main.ts',
+      [],
+      childEnv({ PORT: 'not-a-port', RATE_LIMIT_BURST: 'lots', CORS_ORIGINS: 'example.com' }),
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('Invalid configuration');
     expect(result.stderr).toMatch(/PORT: expected an integer port between 0 and 65535, got "not-a-port"/);
     expect(result.stderr).toMatch(/RATE_LIMIT_BURST: expected a positive integer/);
+    expect(result.stderr).toMatch(
+      /CORS_ORIGINS: expected \* or comma-separated origins .*, got "example.com"/,
+    );
   });
 });

@@ -3,12 +3,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/platform/database.js';
-import { childEnv, freePort, type Running, startTs, waitForHttp } from './helpers/processes.js';
+import {
+  childEnv,
+  freePort,
+  type Running,
+  startCompiled,
+  startTs,
+  waitForHttp,
+} from './helpers/processes.js';
 import { slowPost } from './helpers/slow-post.js';
+
+/** What a console must never show: Node's and Fastify's deprecation and experimental warnings. */
+const warning = /Warning\b|\[FSTDEP\d+\]|\[DEP\d+\]|\(node:\d+\)/;
+
+const ways = {
+  // What `npm start` runs: the launcher and the compiled build.
+  compiled: (env: NodeJS.ProcessEnv) => startCompiled(env),
+  // The sources, as the rest of the suite runs them.
+  sources: (env: NodeJS.ProcessEnv) => startTs('src/main.ts', env),
+};
 
 // Always runs, in CI too: the newcomer's path. `npm start` with no DATABASE_URL or REDIS_URL on an
 // empty data folder, then a restart that must find everything where it was left.
-describe('embedded default, end to end', () => {
+describe.each(Object.keys(ways) as (keyof typeof ways)[])('embedded default, end to end (%s)', (way) => {
+  const start = ways[way];
   const folders: string[] = [];
   const running: Running[] = [];
   afterAll(async () => {
@@ -25,7 +43,7 @@ describe('embedded default, end to end', () => {
     const env = childEnv({ PORT: String(port), PORTICO_DATA_DIR: dataDir });
 
     // First start: creates the folder, migrates, seeds, prints URLs and the sandbox secret once.
-    const first = startTs('src/main.ts', env);
+    const first = start(env);
     running.push(first);
     await waitForHttp(`${base}/healthz`, first);
     const banner = first.output();
@@ -70,7 +88,7 @@ describe('embedded default, end to end', () => {
     expect(first.output()).toContain('shutdown complete');
 
     // Second start: same folder, nothing recreated, the secret not printed again.
-    const second = startTs('src/main.ts', env);
+    const second = start(env);
     running.push(second);
     await waitForHttp(`${base}/healthz`, second);
     expect(second.output()).toContain(sandbox.client_id);
@@ -78,6 +96,8 @@ describe('embedded default, end to end', () => {
     expect(JSON.parse(await readFile(path.join(dataDir, 'sandbox.json'), 'utf8'))).toEqual(sandbox);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+    // A quiet console: the banner and JSON log lines, nothing else.
+    for (const output of [first.output(), second.output()]) expect(output).not.toMatch(warning);
 
     const database = await openDatabase({ dataDir });
     try {

@@ -78,7 +78,7 @@ describe('operations routes', () => {
       body: JSON.stringify({ query: '{ version }', padding: 'x'.repeat(2 * 1024 * 1024) }),
     });
     expect(response.status).toBe(413);
-    expect((await response.json()).title).toBe('Content Too Large');
+    expect((await response.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('keeps serving after a malformed body', async () => {

@@ -1,7 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { seedTenant } from '../../db/seed/seed-tenant.js';
 import type { DB } from '../../db/types.js';
 import { createOAuthClient } from '../auth/oauth-clients.service.js';
 import { readScopes } from '../auth/scopes.js';
@@ -34,6 +33,8 @@ export async function ensureSandbox(
     return { credentials: saved, created: false, file };
   }
   const tenant = await createTenant(db, 'Demo Wealth Partners');
+  // The generator (and faker) load only when demo data is made, never on a later start.
+  const { seedTenant } = await import('../../db/seed/seed-tenant.js');
   await seedTenant(db, tenant.id, { size: 'small' });
   const client = await createOAuthClient(db, {
     tenantId: tenant.id,
@@ -53,6 +54,12 @@ export async function ensureSandbox(
   await writeFile(partial, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   await rename(partial, file);
   return { credentials, created: true, file };
+}
+
+/** Whether the folder already has its sandbox (a cheap file check, before the database opens). */
+export async function hasSavedSandbox(dataDir: string): Promise<boolean> {
+  const saved = await readSaved(path.join(dataDir, sandboxFileName));
+  return saved !== undefined && isUuid(saved.tenant_id);
 }
 
 async function readSaved(file: string): Promise<SandboxCredentials | undefined> {

@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import { UnknownScopeError } from '../auth/scopes.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import type { Broker } from '../platform/broker.js';
+import { createBroker } from '../platform/create-broker.js';
 import { DataDirBusyError } from '../platform/data-dir.js';
 import { migrateToLatest } from '../platform/migrator.js';
-import { RedisBroker } from '../platform/redis-broker.js';
 import { openCliDatabase } from './cli-database.js';
 import { type Command, commands, usage } from './commands.js';
 
@@ -70,9 +71,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       // Like the server, every command first brings the schema up to date, so it works on a fresh folder.
       if (parsed.command.name !== 'migrate') await migrateToLatest(database.db);
-      const withBroker = async (fn: (broker: RedisBroker) => Promise<void>) => {
+      const withBroker = async (fn: (broker: Broker) => Promise<void>) => {
         if (!config.redisUrl) return; // embedded: no server runs while the CLI holds the folder
-        const broker = new RedisBroker(config.redisUrl);
+        const broker = await createBroker(config.redisUrl);
         try {
           await fn(broker);
         } finally {

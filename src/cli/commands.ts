@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
-import { createProgressBar } from '../../db/seed/progress-bar.js';
-import { type SeedSize, seedTenant } from '../../db/seed/seed-tenant.js';
+import type { SeedSize } from '../../db/seed/seed-tenant.js';
 import type { DB } from '../../db/types.js';
 import { createApiKey, revokeKeyAnywhere } from '../auth/api-keys.service.js';
 import { announceRevocation } from '../auth/authenticator.js';
@@ -160,6 +159,11 @@ export const commands: Command[] = [
       if (seed !== undefined && !Number.isSafeInteger(seed))
         throw new ValidationError('--seed', 'must be an integer');
       const tenant = await requireTenant(db, need(o, 'tenant'));
+      // The generator (and faker) load only for this command, not for every CLI call.
+      const [{ seedTenant }, { createProgressBar }] = await Promise.all([
+        import('../../db/seed/seed-tenant.js'),
+        import('../../db/seed/progress-bar.js'),
+      ]);
       const progress = createProgressBar();
       try {
         const summary = await seedTenant(db, tenant.id, {

@@ -4,7 +4,6 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import { AuthenticationError, type Viewer } from '../auth/viewer.js';
-import { bodyLimitBytes } from '../http/server.js';
 import type { Database } from '../platform/database.js';
 import { schema } from './schema.js';
 
@@ -24,9 +23,10 @@ function credentialHeaders(params: Record<string, unknown> | undefined) {
  */
 export function attachGraphQLWebSocket(
   server: Server,
-  deps: { database: Database; authenticator: Authenticator },
+  deps: { database: Database; authenticator: Authenticator; maxMessageBytes: number },
 ): { close(): Promise<void> } {
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: bodyLimitBytes });
+  // A message is a request body by another name: the same limit applies.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
   server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://portico').pathname !== '/graphql') {
       socket.destroy();

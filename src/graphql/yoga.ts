@@ -19,6 +19,8 @@ export function createGraphQLServer(deps: { database: Database; logger: Logger }
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // CORS is the HTTP server's one policy (src/http/cors.ts); Yoga's own would echo any origin.
+    cors: false,
     logging: {
       debug: (...args) => log.debug({ args }, 'graphql'),
       info: (...args) => log.info({ args }, 'graphql'),

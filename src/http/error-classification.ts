@@ -1,4 +1,4 @@
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import { AuthenticationError, bearerChallenge, InsufficientScopeError } from '../auth/viewer.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 
@@ -18,7 +18,7 @@ export interface ClassifiedError {
   internal: boolean;
 }
 
-export function classifyError(error: FastifyError | Error): ClassifiedError {
+export function classifyError(error: FastifyError | Error, request: FastifyRequest): ClassifiedError {
   if (error instanceof AuthenticationError) {
     return {
       status: 401,
@@ -63,8 +63,15 @@ export function classifyError(error: FastifyError | Error): ClassifiedError {
     return { status: 409, code: error.code, title: 'Conflict', detail: error.message, internal: false };
   }
   const status = 'statusCode' in error && error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+  // Raised by the body-limit hook (declared length) or by Fastify's parser (bytes received).
   if (status === 413) {
-    return { status, code: 'too_large', title: 'Content Too Large', detail: error.message, internal: false };
+    return {
+      status,
+      code: 'payload_too_large',
+      title: 'Content Too Large',
+      detail: `The request body exceeds ${request.routeOptions.bodyLimit} bytes`,
+      internal: false,
+    };
   }
   if (status < 500)
     return { status, code: 'invalid_request', title: 'Bad Request', detail: error.message, internal: false };

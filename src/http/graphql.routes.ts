@@ -1,7 +1,29 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
-import { AuthenticationError, bearerChallenge } from '../auth/viewer.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
+import { classifyError } from './error-classification.js';
+
+// The `extensions.code` GraphQL clients switch on, by HTTP status (other client errors: BAD_REQUEST).
+const graphqlCodes: Record<number, string> = {
+  401: 'UNAUTHENTICATED',
+  413: 'PAYLOAD_TOO_LARGE',
+  500: 'INTERNAL_SERVER_ERROR',
+};
+
+/** Failures before Yoga runs (credential, body), as GraphQL over HTTP errors. */
+function graphqlErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const problem = classifyError(error, request);
+  if (problem.internal) request.log.error({ err: error }, 'request failed');
+  if (problem.challenge) reply.header('www-authenticate', problem.challenge);
+  return reply
+    .status(problem.status)
+    .type('application/graphql-response+json; charset=utf-8')
+    .send({
+      errors: [
+        { message: problem.detail, extensions: { code: graphqlCodes[problem.status] ?? 'BAD_REQUEST' } },
+      ],
+    });
+}
 
 /** Mounts Yoga (a fetch handler) on Fastify: Fastify parses and limits the body, Yoga does the rest. */
 export function registerGraphQLRoutes(
@@ -11,19 +33,11 @@ export function registerGraphQLRoutes(
 ): void {
   app.route({
     url: yoga.graphqlEndpoint,
-    method: ['GET', 'POST', 'OPTIONS'],
+    // No OPTIONS: preflights are the CORS plugin's, answered before this route is reached.
+    method: ['GET', 'POST'],
+    errorHandler: graphqlErrorHandler,
     handler: async (request, reply) => {
-      let viewer: Awaited<ReturnType<Authenticator['authenticate']>>;
-      try {
-        viewer = await authenticator.authenticate(request.headers);
-      } catch (error) {
-        if (!(error instanceof AuthenticationError)) throw error;
-        return reply
-          .status(401)
-          .header('www-authenticate', bearerChallenge(error))
-          .type('application/graphql-response+json; charset=utf-8')
-          .send({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
-      }
+      const viewer = await authenticator.authenticate(request.headers);
       const response = await yoga.handleNodeRequestAndResponse(request, reply, {
         requestId: request.id,
         viewer,

@@ -9,6 +9,7 @@ import {
   type TokenEndpointDeps,
   tokenEndpointUrl,
 } from '../auth/token-endpoint.js';
+import { classifyError } from './error-classification.js';
 
 function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   if (error instanceof BasicAuthError)
@@ -27,15 +28,18 @@ export function registerOAuthRoutes(
     oauth.addHook('onSend', async (_request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     });
-    oauth.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    oauth.setErrorHandler((error: Error, request, reply) => {
       if (error instanceof OAuthError) return sendOAuthError(reply, error);
-      if (error.statusCode && error.statusCode < 500) {
-        return sendOAuthError(reply, new OAuthError('invalid_request', error.message));
+      const problem = classifyError(error, request);
+      if (problem.internal) {
+        request.log.error({ err: error }, 'token request failed');
+        return reply.status(500).send({ error: 'server_error', error_description: problem.detail });
       }
-      request.log.error({ err: error }, 'token request failed');
+      // RFC 6749 has one code for a request it cannot take (400); an oversized body keeps its 413
+      // so that the caller knows resending it will not help.
       return reply
-        .status(500)
-        .send({ error: 'server_error', error_description: 'An unexpected error occurred' });
+        .status(problem.status === 413 ? 413 : 400)
+        .send({ error: 'invalid_request', error_description: problem.detail });
     });
     oauth.post('/oauth/token', async (request) =>
       handleTokenRequest(deps, {

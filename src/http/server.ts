@@ -1,5 +1,6 @@
+import cors from '@fastify/cors';
 import formBody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { SigningKeyring } from '../auth/signing-keys.js';
 import type { Config } from '../config.js';
@@ -10,14 +11,14 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { jsonApiSurface } from '../rest/jsonapi/jsonapi.surface.js';
 import { v1Surface } from '../rest/v1/v1.surface.js';
+import { refuseOversizedBodies } from './body-limit.js';
+import { corsOptions } from './cors.js';
 import { classifyError } from './error-classification.js';
 import { registerGraphQLRoutes } from './graphql.routes.js';
 import { registerOAuthRoutes } from './oauth.routes.js';
 import { registerOperationsRoutes } from './operations.routes.js';
 import { sendProblem } from './problem.js';
 import { requestIdFor } from './request-id.js';
-
-export const bodyLimitBytes = 1024 * 1024;
 
 export interface ServerDeps {
   config: Config;
@@ -35,9 +36,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: requestIdFor,
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: true,
-    bodyLimit: bodyLimitBytes,
+    // Our onResponse hook writes one line per request, with the route and status.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    bodyLimit: deps.config.bodyLimitBytes,
     // On close: refuse new requests with 503, let in-flight ones finish, drop idle keep-alives.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -46,6 +47,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Root hooks run in registration order, before any surface's own (authentication included):
+  // CORS first, so a preflight needs no credential and a browser can read every refusal; then
+  // the body limit.
+  app.register(cors, corsOptions(deps.config));
+  refuseOversizedBodies(app);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -78,13 +84,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   );
 
   app.setErrorHandler((error: Error, request, reply) => {
-    const problem = classifyError(error);
+    const problem = classifyError(error, request);
     if (problem.internal) request.log.error({ err: error }, 'request failed');
     return sendProblem(request, reply, {
       status: problem.status,
       title: problem.title,
-      // Internal failures never leak details; the request id ties the response to the log line.
-      detail: problem.status === 413 ? `The request body exceeds ${bodyLimitBytes} bytes` : problem.detail,
+      // Internal failures carry a generic detail; the request id ties the response to the log line.
+      detail: problem.detail,
       code: problem.code,
     });
   });

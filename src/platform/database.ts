@@ -1,11 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import type { DB } from '../../db/types.js';
 import type { PoolStats } from './metrics.js';
-import { PGliteDialect } from './pglite-dialect.js';
 import { textParsedTypes } from './type-parsers.js';
 
 export type Engine = 'postgres' | 'pglite';
@@ -31,6 +28,7 @@ export interface DatabaseOptions {
   onError?: (error: Error) => void;
 }
 
+/** Each engine's driver is loaded only when that engine is used: start-up pays for one, not both. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.url ? openPostgres(options.url, options) : openPGlite(options);
 }
@@ -47,6 +45,7 @@ function statementCounter() {
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -78,6 +77,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 async function openPGlite(options: DatabaseOptions): Promise<Database> {
   const dataDir = options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined;
   if (dataDir) await mkdir(path.dirname(dataDir), { recursive: true });
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('./pglite-dialect.js'),
+  ]);
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import * as platform from '../../db/migrations/0001-platform.js';
 import * as domain from '../../db/migrations/0002-domain.js';
 
@@ -13,9 +13,14 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Applies every pending migration; safe to run from several instances at once (Kysely takes a lock). */
+/**
+ * Applies every pending migration; safe to run from several instances at once (Kysely takes a lock).
+ * Most starts find nothing to do, so one read answers that before the migrator's own half-dozen
+ * statements of lock tables and locking.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run before (and below) the typed schema.
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+  if (await everyMigrationApplied(db)) return { applied: [] };
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await migrator.migrateToLatest();
   const failed = results.find((r) => r.status === 'Error');
@@ -26,4 +31,15 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
     });
   }
   return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: see migrateToLatest.
+async function everyMigrationApplied(db: Kysely<any>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(rows.map((row) => row.name));
+    return Object.keys(migrations).every((name) => applied.has(name));
+  } catch {
+    return false; // no migration table yet: a new database
+  }
 }

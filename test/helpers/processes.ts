@@ -22,12 +22,18 @@ export interface Finished {
 
 /** Runs a TypeScript entry point (as npm start / npm run admin do) to completion. */
 export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  return runProcess(tsx, [path.join(root, entry), ...args], env);
+}
+
+/** Runs a command to completion, collecting what it prints. */
+export function runProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = root,
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [path.join(root, entry), ...args], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -49,7 +55,21 @@ export interface Running {
 
 /** Starts a long-running TypeScript entry point (the server). */
 export function startTs(entry: string, env: NodeJS.ProcessEnv): Running {
-  const child = spawn(tsx, [path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess(tsx, [path.join(root, entry)], env);
+}
+
+/** Starts the compiled server as `npm start` does: through the launcher, from dist/. */
+export function startCompiled(env: NodeJS.ProcessEnv, projectRoot = root): Running {
+  return startProcess(
+    process.execPath,
+    [path.join(projectRoot, 'src/launcher.mjs'), 'main'],
+    env,
+    projectRoot,
+  );
+}
+
+function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = root): Running {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => {
     output += d;

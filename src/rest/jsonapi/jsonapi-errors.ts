@@ -24,7 +24,7 @@ export function jsonApiErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  const problem = classifyError(error);
+  const problem = classifyError(error, request);
   if (problem.internal) request.log.error({ err: error }, 'request failed');
   if (problem.challenge) reply.header('www-authenticate', problem.challenge);
   return sendJsonApiErrors(reply, problem.status, [

@@ -6,7 +6,7 @@ const problemBase = 'https://portico.dev/problems/';
 
 /** v1's dialect: RFC 9457 problem details with a request id; field errors name the field. */
 export function v1ErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  const problem = classifyError(error);
+  const problem = classifyError(error, request);
   if (problem.internal) request.log.error({ err: error }, 'request failed');
   if (problem.challenge) reply.header('www-authenticate', problem.challenge);
   return sendProblem(request, reply, {
