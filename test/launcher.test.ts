@@ -1,11 +1,18 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createOAuthClient } from '../src/auth/oauth-clients.service.js';
+import { createTenant } from '../src/domain/tenants/tenants.service.js';
+import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
+import { databaseUrl, redisUrl } from './helpers/environment.js';
 import {
   childEnv,
   type Finished,
   freePort,
+  type Running,
   root,
   runProcess,
   startCompiled,
@@ -92,5 +99,87 @@ describe('compiled start', () => {
     expect(stale.code).toBe(1);
     expect(stale.stdout).toBe('');
     expect(stale.stderr).toContain('npm run build');
+  });
+});
+
+// The bundle loads the Postgres driver and the Redis client lazily, in chunks of their own: this runs
+// the compiled server on both, through every kind of surface, so a bundling mistake cannot hide.
+describe.runIf(databaseUrl && redisUrl)('compiled start on Postgres and Redis', () => {
+  let database: TestDatabase;
+  let server: Running | undefined;
+  afterAll(async () => {
+    server?.child.kill('SIGKILL');
+    await database?.close();
+  });
+
+  it('serves every surface from the build', async () => {
+    database = await isolatedDatabase('postgres');
+    const tenant = await createTenant(database.db, 'Compiled');
+    const client = await createOAuthClient(database.db, {
+      tenantId: tenant.id,
+      name: 'Compiled',
+      scopes: ['keys:manage', 'positions:read'],
+      whiteLabelId: null,
+    });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    server = startCompiled(
+      childEnv({ PORT: String(port), DATABASE_URL: database.url, REDIS_URL: redisUrl, CORS_ORIGINS: '*' }),
+    );
+    await waitForHttp(`${base}/healthz`, server);
+    expect((await (await fetch(`${base}/readyz`)).json()).checks).toEqual({
+      database: { engine: 'postgres', status: 'ok' },
+      redis: { engine: 'redis', status: 'ok' },
+    });
+
+    const token = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+      }),
+    }).then((r) => r.json());
+    const authorization = `Bearer ${token.access_token}`;
+
+    const graphql = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json', origin: 'https://app.example.com' },
+      body: JSON.stringify({ query: '{ viewer { tenantId } }' }),
+    });
+    expect(graphql.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await graphql.json()).toEqual({ data: { viewer: { tenantId: tenant.id } } });
+
+    const ws = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization },
+      retryAttempts: 0,
+    });
+    try {
+      const result = await new Promise((resolve, reject) => {
+        ws.subscribe(
+          { query: '{ viewer { tenantId } }' },
+          { next: resolve, error: reject, complete: () => {} },
+        );
+      });
+      expect(result).toEqual({ data: { viewer: { tenantId: tenant.id } } });
+    } finally {
+      await ws.dispose();
+    }
+
+    const created = await fetch(`${base}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'from the build', scopes: ['positions:read'] }),
+    });
+    expect(created.status).toBe(201);
+    const v2 = await fetch(`${base}/api/v2/nothing-here`, { headers: { authorization } });
+    expect(v2.status).toBe(404);
+    expect(v2.headers.get('content-type')).toBe('application/vnd.api+json');
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 });
