@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/authenticator.js';
-import { ensureSigningKey, SigningKeyring, signingKeysRotatedChannel } from './auth/signing-keys.js';
+import { SigningKeyring, signingKeysRotatedChannel } from './auth/signing-keys.js';
 import { runFirstStart } from './bootstrap/first-start.js';
 import { ensureSandbox, hasSavedSandbox, type SandboxCredentials } from './bootstrap/sandbox.js';
 import type { Config } from './config.js';
@@ -102,9 +102,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         config.encryptionKey ?? (embeddedFolder ? await embeddedEncryptionKey(config.dataDir) : undefined);
       if (!key) logger.warn('PORTICO_ENCRYPTION_KEY is not set: token signing keys are stored unencrypted');
       const box = secretBox(key);
-      await ensureSigningKey(database.db, box);
       const keyring = new SigningKeyring(database.db, box);
-      await keyring.load();
+      await keyring.open();
       cleanups.push(await broker.subscribe(signingKeysRotatedChannel, () => void keyring.load()));
       const authenticator = new Authenticator({
         db: database.db,

@@ -90,6 +90,17 @@ export class SigningKeyring {
     return this.#loading;
   }
 
+  /**
+   * The first load at start: creates the deployment's first signing key when there is none, so a
+   * usual start costs one read.
+   */
+  async open(): Promise<void> {
+    await this.load();
+    if (this.#keys.some((key) => key.current)) return;
+    await ensureSigningKey(this.db, this.box);
+    await this.load();
+  }
+
   async #fresh(maxAgeMs: number): Promise<void> {
     if (Date.now() - this.#loadedAt > maxAgeMs) await this.load();
   }
