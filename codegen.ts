@@ -8,7 +8,12 @@ const config: CodegenConfig = {
   generates: {
     'test/generated/graphql.ts': {
       plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
-      config: { useTypeImports: true, enumsAsTypes: true, avoidOptionals: true, scalars: { ID: 'string' } },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        avoidOptionals: true,
+        scalars: { ID: 'string', Decimal: 'string', Date: 'string', DateTime: 'string', JSON: 'unknown' },
+      },
     },
   },
 };

@@ -33,6 +33,7 @@ export interface AccountHoldings {
   client_id: string;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   holding_date: string;
   id: Generated<string>;
@@ -49,6 +50,7 @@ export interface Accounts {
   closed_on: string | null;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   depository_id: string | null;
   external_reference: string | null;
   id: Generated<string>;
@@ -84,6 +86,7 @@ export interface Cashflows {
   client_id: string;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   instrument_id: string | null;
@@ -100,6 +103,7 @@ export interface Cashflows {
 export interface Clients {
   base_currency: Generated<string>;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   kind: Generated<string>;
@@ -113,6 +117,7 @@ export interface Depositories {
   bic: string | null;
   client_id: string;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   name: string;
@@ -153,6 +158,7 @@ export interface IdempotencyKeys {
 export interface Industries {
   code: string;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   name: string;
@@ -165,6 +171,7 @@ export interface InstrumentHoldings {
   client_id: string;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   depository_id: string;
   external_reference: string | null;
   holding_date: string;
@@ -180,6 +187,7 @@ export interface InstrumentHoldings {
 export interface InstrumentPrices {
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   instrument_id: string;
@@ -194,6 +202,7 @@ export interface Instruments {
   coupon_rate: Numeric | null;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   isin: string | null;
@@ -208,6 +217,7 @@ export interface Instruments {
 export interface InvestmentLimits {
   client_id: string;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   kind: string;
@@ -224,6 +234,7 @@ export interface InvestmentLimits {
 export interface Issuers {
   country: string | null;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   industry_id: string | null;
@@ -258,6 +269,7 @@ export interface LegalEntities {
   client_id: string;
   country: string | null;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   kind: string;
@@ -271,6 +283,7 @@ export interface LegalEntities {
 export interface LegalEntityOwnerships {
   client_id: string;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   owned_id: string;
@@ -290,6 +303,7 @@ export interface Lots {
   cost_price: Numeric;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   instrument_id: string;
@@ -327,6 +341,7 @@ export interface PerformanceResults {
   client_id: string;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   end_value: Numeric;
   external_reference: string | null;
   id: Generated<string>;
@@ -346,6 +361,7 @@ export interface Portfolios {
   base_currency: string;
   client_id: string;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   name: string;
@@ -362,6 +378,7 @@ export interface Positions {
   cost: Numeric | null;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   instrument_id: string;
@@ -378,6 +395,7 @@ export interface Positions {
 export interface ReportingEntities {
   client_id: string;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   legal_entity_id: string | null;
@@ -391,6 +409,7 @@ export interface ReportingEntities {
 export interface RoleAssignments {
   client_id: string;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   external_reference: string | null;
   id: Generated<string>;
   legal_entity_id: string | null;
@@ -428,6 +447,7 @@ export interface Transactions {
   client_id: string;
   created_at: Generated<Timestamp>;
   currency: string;
+  deleted_at: Timestamp | null;
   description: string | null;
   external_reference: string | null;
   id: Generated<string>;
@@ -446,6 +466,7 @@ export interface Transactions {
 export interface Users {
   client_id: string;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   email: string;
   external_reference: string | null;
   id: Generated<string>;

@@ -1,13 +1,47 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as platform from '../db/migrations/0001-platform.js';
+import * as domain from '../db/migrations/0002-domain.js';
+import * as softDeletes from '../db/migrations/0003-soft-deletes.js';
+import { createTenant } from '../src/domain/tenants/tenants.service.js';
+import { write } from '../src/domain/write.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
 import { migrateToLatest } from '../src/platform/migrator.js';
 import { engines } from './helpers/database.js';
 import { databaseUrl, withDatabase } from './helpers/environment.js';
 
-const allMigrations = ['0001-platform', '0002-domain'];
+const allMigrations = ['0001-platform', '0002-domain', '0003-soft-deletes'];
+
+/** A migrator over the same migrations as src/platform/migrator.ts, for stepping down and to a target. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations run below the typed schema.
+function stepper(db: Kysely<any>): Migrator {
+  const migrations: Record<string, Migration> = {
+    '0001-platform': platform,
+    '0002-domain': domain,
+    '0003-soft-deletes': softDeletes,
+  };
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+/** Everything a migration can change, as sorted text: columns, constraints, indexes, triggers. */
+// biome-ignore lint/suspicious/noExplicitAny: introspection reads below the typed schema.
+async function schemaOf(db: Kysely<any>): Promise<string[]> {
+  const { rows } = await sql<{ line: string }>`
+    select format('column %s.%s %s null=%s default=%s', table_name, column_name, data_type, is_nullable,
+      column_default) as line
+      from information_schema.columns where table_schema = 'public' and table_name not like 'kysely_%'
+    union all
+    select format('constraint %s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+      from pg_constraint where connamespace = 'public'::regnamespace
+    union all
+    select format('index %s', indexdef) from pg_indexes
+      where schemaname = 'public' and tablename not like 'kysely_%'
+    union all
+    select format('trigger %s', pg_get_triggerdef(oid)) from pg_trigger where not tgisinternal`.execute(db);
+  return rows.map((r) => r.line).sort();
+}
 
 const domainTables = [
   'tenants',
@@ -111,6 +145,37 @@ describe.each(engines)('migrations on %s', (engine) => {
     expect(indexed('issuers', 'tenant_id, industry_id')).toBe(true);
     expect(indexed('account_holdings', 'account_id, holding_date')).toBe(true);
     expect(indexed('instrument_holdings', 'depository_id, instrument_id, holding_date')).toBe(true);
+  });
+
+  it('undo 0003-soft-deletes exactly, and refuse to while a soft-deleted row would come back', async () => {
+    const database = await emptyDatabase(engine);
+    open.push(database);
+    const migrator = stepper(database.db);
+    expect((await migrator.migrateTo('0002-domain')).error).toBeUndefined();
+    const before = await schemaOf(database.db);
+
+    expect(await migrateToLatest(database.db)).toEqual({ applied: ['0003-soft-deletes'] });
+    expect(await schemaOf(database.db)).not.toEqual(before);
+    const down = await migrator.migrateDown();
+    expect(down.error).toBeUndefined();
+    expect(down.results).toEqual([
+      expect.objectContaining({ migrationName: '0003-soft-deletes', status: 'Success' }),
+    ]);
+    expect(await schemaOf(database.db)).toEqual(before);
+
+    expect(await migrateToLatest(database.db)).toEqual({ applied: ['0003-soft-deletes'] });
+    const tenantId = (await createTenant(database.db, 'Down')).id;
+    await write(database.db, { tenantId, whiteLabelId: null }, async (tx, emit) => {
+      const row = await tx
+        .insertInto('industries')
+        .values({ tenant_id: tenantId, code: 'IT', name: 'IT', sector: 'Technology', deleted_at: new Date() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      emit({ type: 'industry.deleted', resourceId: row.id, data: row });
+    });
+    const refused = await migrator.migrateDown();
+    expect(String(refused.error)).toContain('soft-deleted rows remain in industries');
+    expect(await migrateToLatest(database.db)).toEqual({ applied: [] });
   });
 
   it('keep money exact: numeric columns, never floating point', async () => {

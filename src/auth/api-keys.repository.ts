@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { visibleTo } from '../domain/visibility.js';
 import type { ReadDb, TenantScope, WriteTx } from '../domain/write.js';
 
 export interface NewApiKey {
@@ -40,12 +41,11 @@ export async function insertApiKey(tx: WriteTx, key: NewApiKey) {
 
 /** The keys a caller may see: its tenant, its white label when it has one, never revoked ones. */
 function visibleKeys(db: ReadDb, scope: TenantScope) {
-  let query = db
-    .selectFrom('api_keys')
-    .where('tenant_id', '=', scope.tenantId)
-    .where('revoked_at', 'is', null);
-  if (scope.whiteLabelId) query = query.where('white_label_id', '=', scope.whiteLabelId);
-  return query;
+  return visibleTo(db.selectFrom('api_keys'), scope, 'api_keys', { whiteLabel: true }).where(
+    'revoked_at',
+    'is',
+    null,
+  );
 }
 
 export const apiKeyColumns = [
@@ -77,25 +77,21 @@ export async function updateApiKey(
   id: string,
   changes: { name?: string; description?: string | null },
 ) {
-  let query = tx
-    .updateTable('api_keys')
-    .set(changes)
+  return visibleTo(tx.updateTable('api_keys').set(changes), scope, 'api_keys', { whiteLabel: true })
     .where('id', '=', id)
-    .where('tenant_id', '=', scope.tenantId)
-    .where('revoked_at', 'is', null);
-  if (scope.whiteLabelId) query = query.where('white_label_id', '=', scope.whiteLabelId);
-  return query.returning(apiKeyColumns).executeTakeFirst();
+    .where('revoked_at', 'is', null)
+    .returning(apiKeyColumns)
+    .executeTakeFirst();
 }
 
 export async function revokeApiKey(tx: WriteTx, scope: TenantScope, id: string) {
-  let query = tx
-    .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
+  return visibleTo(tx.updateTable('api_keys').set({ revoked_at: new Date() }), scope, 'api_keys', {
+    whiteLabel: true,
+  })
     .where('id', '=', id)
-    .where('tenant_id', '=', scope.tenantId)
-    .where('revoked_at', 'is', null);
-  if (scope.whiteLabelId) query = query.where('white_label_id', '=', scope.whiteLabelId);
-  return query.returning(['id', 'public_id']).executeTakeFirst();
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'public_id'])
+    .executeTakeFirst();
 }
 
 /** Authentication looks a key up by its public id alone: the tenant comes from the key. */

@@ -11,14 +11,35 @@ export class NotFoundError extends Error {
   }
 }
 
+export interface Issue {
+  /** The input field, as the caller's surface names it once rendered (the domain uses column names). */
+  field: string;
+  /** Why it was refused, without the field's name. */
+  message: string;
+}
+
 export class ValidationError extends Error {
   readonly code = 'invalid_input';
+  /** Every problem found, each naming its field; the first is also `field` and the message. */
+  readonly issues: readonly Issue[];
   constructor(
     readonly field: string,
     message: string,
+    issues?: readonly Issue[],
   ) {
-    super(`${field}: ${message}`);
+    super(
+      issues && issues.length > 1
+        ? issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')
+        : `${field}: ${message}`,
+    );
     this.name = 'ValidationError';
+    this.issues = issues ?? [{ field, message }];
+  }
+
+  static of(issues: readonly Issue[]): ValidationError {
+    const [first] = issues;
+    if (!first) throw new Error('A validation error needs at least one issue');
+    return new ValidationError(first.field, first.message, issues);
   }
 }
 

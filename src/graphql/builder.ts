@@ -1,4 +1,7 @@
 import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { type AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { Scope } from '../auth/scopes.js';
@@ -9,9 +12,19 @@ export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   DefaultFieldNullability: false;
   AuthScopes: { scope: Scope };
+  Scalars: {
+    Decimal: { Input: string; Output: string };
+    Date: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+  };
 }>({
-  plugins: [ScopeAuthPlugin],
+  // Scope checks wrap everything else, so no other plugin resolves a field the caller may not see.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  // Expected failures become typed results only where a field lists them; anything else is thrown.
+  errors: { defaultTypes: [] },
   scopeAuth: {
     authScopes: async (context) => ({ scope: (scope: Scope) => context.viewer.scopes.has(scope) }),
     unauthorizedError: (_parent, _context, info, result) => {

@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import * as platform from '../../db/migrations/0001-platform.js';
 import * as domain from '../../db/migrations/0002-domain.js';
+import * as softDeletes from '../../db/migrations/0003-soft-deletes.js';
 
 // Listed explicitly (not read from the folder) so the set is typed and identical under tsx and in a
 // compiled build. Names sort in the order they apply.
 const migrations: Record<string, Migration> = {
   '0001-platform': platform,
   '0002-domain': domain,
+  '0003-soft-deletes': softDeletes,
 };
 
 export interface MigrationReport {

@@ -1,7 +1,7 @@
-import { isUuid, ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../../domain/errors.js';
+import { decodeCursor, encodeCursor, maxPageSize } from '../../domain/pagination.js';
 
 export const defaultLimit = 50;
-export const maxLimit = 200;
 
 export interface PageRequest {
   limit: number;
@@ -14,14 +14,14 @@ export function readPage(query: { limit?: unknown; cursor?: unknown }): PageRequ
   let limit = defaultLimit;
   if (query.limit !== undefined) {
     limit = Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
-      throw new ValidationError('limit', `must be an integer from 1 to ${maxLimit}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
+      throw new ValidationError('limit', `must be an integer from 1 to ${maxPageSize}`);
     }
   }
   if (query.cursor === undefined || query.cursor === '') return { limit };
-  const after = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : undefined;
-  if (!after) throw new ValidationError('cursor', 'is not a cursor this API returned');
-  return { limit, after };
+  if (typeof query.cursor !== 'string')
+    throw new ValidationError('cursor', 'is not a cursor this API returned');
+  return { limit, after: decodeCursor(query.cursor, 'cursor') };
 }
 
 /** Fetch `limit + 1` rows; the extra one only says whether there is a next page. */
@@ -32,17 +32,4 @@ export function pageOf<T extends { id: string }>(
   const data = rows.slice(0, limit);
   const last = data.at(-1);
   return { data, next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null };
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(JSON.stringify({ id })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string | undefined {
-  try {
-    const { id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return typeof id === 'string' && isUuid(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

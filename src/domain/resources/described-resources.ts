@@ -1,0 +1,22 @@
+// Every resource description, imported once so each registers itself (this file only imports).
+import '../clients/client.resource.js';
+import '../accounts/account.resource.js';
+import '../portfolios/portfolio.resource.js';
+import '../positions/position.resource.js';
+import '../cashflows/cashflow.resource.js';
+import '../instruments/industry.resource.js';
+import '../instruments/issuer.resource.js';
+import '../instruments/instrument.resource.js';
+import '../instruments/instrument-price.resource.js';
+import '../users/user.resource.js';
+import '../users/role-assignment.resource.js';
+import '../entities/legal-entity.resource.js';
+import '../entities/legal-entity-ownership.resource.js';
+import '../entities/reporting-entity.resource.js';
+import '../depositories/depository.resource.js';
+import '../holdings/account-holding.resource.js';
+import '../holdings/instrument-holding.resource.js';
+import '../holdings/lot.resource.js';
+import '../transactions/transaction.resource.js';
+import '../performance/performance-result.resource.js';
+import '../limits/investment-limit.resource.js';

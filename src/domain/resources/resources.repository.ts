@@ -1,0 +1,227 @@
+// All SQL for described resources. Every function takes the caller's scope and narrows by it
+// (visibility.ts); every read leaves soft-deleted rows out unless a delta read asks for them.
+import { type Kysely, sql } from 'kysely';
+import type { PageRequest } from '../pagination.js';
+import type { ResourceDescription } from '../resource.js';
+import { visibleTo } from '../visibility.js';
+import type { ReadDb, TenantScope, WriteTx } from '../write.js';
+
+export type Row = Record<string, unknown> & { id: string };
+
+/** Validated filter values by filter name (see the description's `filters`). */
+export type FilterValues = Record<string, unknown>;
+
+// The tables are chosen at run time from the description, so the builder is used untyped here and
+// only here; descriptions are checked against the generated table types when they are defined.
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+type Untyped = Kysely<any>;
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+type AnyQuery = any;
+
+/** Client-owned rows and clients themselves carry a white label; reference data does not. */
+export function hasWhiteLabel(resource: ResourceDescription): boolean {
+  return resource.owner === 'client' || resource.table === 'clients';
+}
+
+function visibleRows(db: ReadDb, resource: ResourceDescription, scope: TenantScope, includeDeleted = false) {
+  const table = resource.table;
+  let query: AnyQuery = visibleTo((db as unknown as Untyped).selectFrom(table), scope, table, {
+    whiteLabel: hasWhiteLabel(resource),
+  });
+  if (!includeDeleted) query = query.where(`${table}.deleted_at`, 'is', null);
+  return query;
+}
+
+function applyFilters(
+  query: AnyQuery,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  filters: FilterValues,
+): AnyQuery {
+  let narrowed = query;
+  for (const [name, value] of Object.entries(filters)) {
+    if (value === undefined || value === null) continue;
+    const spec = resource.filters[name];
+    if (!spec) throw new Error(`${resource.name} has no filter ${name}`);
+    const column = `${resource.table}.${spec.column}`;
+    if (spec.kind === 'equals') narrowed = narrowed.where(column, '=', value);
+    else if (spec.kind === 'from') narrowed = narrowed.where(column, '>=', value);
+    else if (spec.kind === 'to') narrowed = narrowed.where(column, '<=', value);
+    else if (spec.kind === 'through')
+      narrowed = narrowed.where(column, 'in', throughIds(spec.path, scope, value));
+  }
+  return narrowed;
+}
+
+/** `select id from a where tenant = ? and a.x in (select id from b where tenant = ? and b.y = value)`. */
+function throughIds(path: readonly { table: string; column: string }[], scope: TenantScope, value: unknown) {
+  let inner: unknown = value;
+  let operator = '=';
+  for (const hop of [...path].reverse()) {
+    inner = sql`(select id from ${sql.table(hop.table)} where tenant_id = ${scope.tenantId} and deleted_at is null and ${sql.ref(hop.column)} ${sql.raw(operator)} ${inner})`;
+    operator = 'in';
+  }
+  return inner;
+}
+
+export async function findByIds(
+  db: ReadDb,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  ids: readonly string[],
+): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  return visibleRows(db, resource, scope)
+    .selectAll(resource.table)
+    .where(`${resource.table}.id`, 'in', ids)
+    .execute();
+}
+
+/** One window of a list, one row more than asked for, in the window's direction. */
+export async function listRows(
+  db: ReadDb,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  filters: FilterValues,
+  page: PageRequest,
+  options: { includeDeleted?: boolean } = {},
+): Promise<Row[]> {
+  const table = resource.table;
+  const forward = page.direction === 'forward';
+  let query = applyFilters(
+    visibleRows(db, resource, scope, options.includeDeleted),
+    resource,
+    scope,
+    filters,
+  );
+  if (page.cursorId) query = query.where(`${table}.id`, forward ? '>' : '<', page.cursorId);
+  return query
+    .selectAll(table)
+    .orderBy(`${table}.id`, forward ? 'asc' : 'desc')
+    .limit(page.limit + 1)
+    .execute();
+}
+
+export async function countRows(
+  db: ReadDb,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  filters: FilterValues,
+): Promise<number> {
+  const { count } = await applyFilters(visibleRows(db, resource, scope), resource, scope, filters)
+    .select((eb: AnyQuery) => eb.fn.countAll().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/**
+ * The same window of a child list for many parents in one statement (a nested connection under a
+ * list of parents): rows ranked per parent, at most `limit + 1` each.
+ */
+export async function listChildRows(
+  db: ReadDb,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  parentColumn: string,
+  parentIds: readonly string[],
+  filters: FilterValues,
+  page: PageRequest,
+): Promise<Row[]> {
+  if (parentIds.length === 0) return [];
+  const table = resource.table;
+  const forward = page.direction === 'forward';
+  let inner = applyFilters(visibleRows(db, resource, scope), resource, scope, filters).where(
+    `${table}.${parentColumn}`,
+    'in',
+    parentIds,
+  );
+  if (page.cursorId) inner = inner.where(`${table}.id`, forward ? '>' : '<', page.cursorId);
+  const ranked = inner
+    .selectAll(table)
+    .select(
+      sql<number>`row_number() over (partition by ${sql.ref(`${table}.${parentColumn}`)} order by ${sql.ref(`${table}.id`)} ${sql.raw(forward ? 'asc' : 'desc')})`.as(
+        'portico_rank',
+      ),
+    );
+  const rows = (await (db as unknown as Untyped)
+    .selectFrom(ranked.as('ranked'))
+    .selectAll()
+    .where('portico_rank', '<=', page.limit + 1)
+    .orderBy('id', forward ? 'asc' : 'desc')
+    .execute()) as Row[];
+  for (const row of rows) delete row.portico_rank;
+  return rows;
+}
+
+/** Child counts for many parents in one statement. */
+export async function countChildRows(
+  db: ReadDb,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  parentColumn: string,
+  parentIds: readonly string[],
+  filters: FilterValues,
+): Promise<Map<string, number>> {
+  if (parentIds.length === 0) return new Map();
+  const column = `${resource.table}.${parentColumn}`;
+  const rows: { parent: string; count: string | number }[] = await applyFilters(
+    visibleRows(db, resource, scope),
+    resource,
+    scope,
+    filters,
+  )
+    .where(column, 'in', parentIds)
+    .select([`${column} as parent`, (eb: AnyQuery) => eb.fn.countAll().as('count')])
+    .groupBy(column)
+    .execute();
+  return new Map(rows.map((row) => [row.parent, Number(row.count)]));
+}
+
+export async function insertRow(tx: WriteTx, resource: ResourceDescription, values: Record<string, unknown>) {
+  return (tx as unknown as Untyped)
+    .insertInto(resource.table)
+    .values(values)
+    .returningAll()
+    .executeTakeFirstOrThrow() as Promise<Row>;
+}
+
+export async function updateRow(
+  tx: WriteTx,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  id: string,
+  values: Record<string, unknown>,
+): Promise<Row | undefined> {
+  const table = resource.table;
+  return visibleTo((tx as unknown as Untyped).updateTable(table).set(values), scope, table, {
+    whiteLabel: hasWhiteLabel(resource),
+  })
+    .where(`${table}.id`, '=', id)
+    .where(`${table}.deleted_at`, 'is', null)
+    .returningAll()
+    .executeTakeFirst() as Promise<Row | undefined>;
+}
+
+/** Soft delete: the row keeps its id with deleted_at set; deleting it again finds nothing. */
+export async function softDeleteRow(
+  tx: WriteTx,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  id: string,
+): Promise<Row | undefined> {
+  return updateRow(tx, resource, scope, id, { deleted_at: sql`now()` });
+}
+
+/** Locks a live row for the rest of the transaction and returns it (updates compare against it). */
+export async function lockRow(
+  tx: WriteTx,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  id: string,
+): Promise<Row | undefined> {
+  return visibleRows(tx, resource, scope)
+    .selectAll(resource.table)
+    .where(`${resource.table}.id`, '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}

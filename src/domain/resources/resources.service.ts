@@ -1,0 +1,191 @@
+// The rules every described resource follows: reads narrowed to the caller, writes validated by the
+// description, references checked to be the caller's own (and the same client's), one transaction
+// per write with its event, soft deletes. Surfaces call these; none of them touches SQL.
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../db/types.js';
+import type { EventType } from '../../events/event-catalog.js';
+import { type Issue, isUuid, NotFoundError, ValidationError } from '../errors.js';
+import { type Page, type PageRequest, pageOf } from '../pagination.js';
+import { type ResourceDescription, resourceNamed } from '../resource.js';
+import { type TenantScope, write } from '../write.js';
+import { readInput, writable } from './resource-input.js';
+import { publicRecord } from './resource-record.js';
+import {
+  countRows,
+  type FilterValues,
+  findByIds,
+  insertRow,
+  listRows,
+  lockRow,
+  type Row,
+  softDeleteRow,
+  updateRow,
+} from './resources.repository.js';
+
+export type { FilterValues, Row };
+
+const label = (resource: ResourceDescription) => resource.name.replaceAll('_', ' ');
+
+export async function getResource(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  id: string,
+): Promise<Row> {
+  const [row] = isUuid(id) ? await findByIds(db, resource, scope, [id]) : [];
+  if (!row) throw new NotFoundError(label(resource), id);
+  return row;
+}
+
+export async function listResources(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  filters: FilterValues,
+  page: PageRequest,
+  options: { includeDeleted?: boolean } = {},
+): Promise<Page<Row>> {
+  return pageOf(await listRows(db, resource, scope, filters, page, options), page);
+}
+
+export async function countResources(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  filters: FilterValues,
+): Promise<number> {
+  return countRows(db, resource, scope, filters);
+}
+
+/**
+ * Every reference a write names must be a live row the caller can see, and a client-owned row's
+ * references must all belong to one client: the one it is created for. Returns that client.
+ */
+async function checkReferences(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  values: Record<string, unknown>,
+  current?: Row,
+): Promise<Row | undefined> {
+  const issues: Issue[] = [];
+  let clientId = (current?.client_id as string | undefined) ?? undefined;
+  let clientField = 'client_id';
+  for (const [column, spec] of Object.entries(resource.fields)) {
+    const id = values[column];
+    if (spec.type !== 'reference' || typeof id !== 'string' || !spec.references) continue;
+    const target = resourceNamed(spec.references);
+    const [row] = await findByIds(db, target, scope, [id]);
+    if (!row) {
+      issues.push({ field: column, message: `no ${label(target)} with this id` });
+      continue;
+    }
+    if (resource.owner !== 'client') continue;
+    const owner = target.name === 'client' ? row.id : (row.client_id as string | undefined);
+    if (!owner) continue;
+    if (clientId === undefined) {
+      clientId = owner;
+      clientField = column;
+    } else if (owner !== clientId) {
+      issues.push({ field: column, message: `belongs to another client than ${clientField}` });
+    }
+  }
+  if (issues.length > 0) throw ValidationError.of(issues);
+  if (resource.owner !== 'client') return undefined;
+  if (!clientId) throw new ValidationError('client_id', 'is required');
+  const [client] = await findByIds(db, resourceNamed('client'), scope, [clientId]);
+  if (!client) throw new ValidationError('client_id', 'no client with this id');
+  return client;
+}
+
+function eventType(resource: ResourceDescription, change: 'created' | 'updated' | 'deleted'): EventType {
+  return `${resource.name}.${change}` as EventType;
+}
+
+/** The white label a row belongs to: its client's, the caller's for a new client, none for reference data. */
+function rowScope(resource: ResourceDescription, scope: TenantScope, row: Row): TenantScope {
+  const whiteLabelId =
+    resource.owner === 'client' || resource.table === 'clients'
+      ? ((row.white_label_id as string | null) ?? null)
+      : null;
+  return { tenantId: scope.tenantId, whiteLabelId };
+}
+
+export async function createResource(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  input: Record<string, unknown>,
+): Promise<Row> {
+  const values = readInput(resource, input, 'create');
+  const client = await checkReferences(db, resource, scope, values);
+  const row: Record<string, unknown> = { ...values, tenant_id: scope.tenantId };
+  if (client) {
+    row.client_id = client.id;
+    row.white_label_id = client.white_label_id ?? null;
+  } else if (resource.table === 'clients') {
+    row.white_label_id = scope.whiteLabelId;
+  }
+  return write(db, rowScope(resource, scope, row as Row), async (tx, emit) => {
+    const created = await insertRow(tx, resource, row);
+    emit({
+      type: eventType(resource, 'created'),
+      resourceId: created.id,
+      data: publicRecord(resource, created),
+    });
+    return created;
+  });
+}
+
+/** Rolls a write back when it changed nothing: no event, no new updated_at. */
+class Unchanged {
+  constructor(readonly row: Row) {}
+}
+
+export async function updateResource(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  id: string,
+  input: Record<string, unknown>,
+): Promise<Row> {
+  const values = readInput(resource, input, 'update');
+  const current = await getResource(db, resource, scope, id);
+  if (Object.keys(values).length === 0) return current;
+  await checkReferences(db, resource, scope, values, current);
+  try {
+    return await write(db, rowScope(resource, scope, current), async (tx, emit) => {
+      const before = await lockRow(tx, resource, scope, id);
+      const after = before && (await updateRow(tx, resource, scope, id, values));
+      if (!before || !after) throw new NotFoundError(label(resource), id);
+      const was = publicRecord(resource, before);
+      const now = publicRecord(resource, after);
+      const changed = Object.keys(values).filter(
+        (column) =>
+          writable(resource.fields[column] as never, 'update') &&
+          JSON.stringify(was[column]) !== JSON.stringify(now[column]),
+      );
+      if (changed.length === 0) throw new Unchanged(before);
+      emit({ type: eventType(resource, 'updated'), resourceId: id, data: now, changedFields: changed });
+      return after;
+    });
+  } catch (error) {
+    if (error instanceof Unchanged) return error.row;
+    throw error;
+  }
+}
+
+export async function deleteResource(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  id: string,
+): Promise<Row> {
+  const current = await getResource(db, resource, scope, id);
+  return write(db, rowScope(resource, scope, current), async (tx, emit) => {
+    const deleted = await softDeleteRow(tx, resource, scope, id);
+    if (!deleted) throw new NotFoundError(label(resource), id);
+    emit({ type: eventType(resource, 'deleted'), resourceId: id, data: publicRecord(resource, deleted) });
+    return deleted;
+  });
+}

@@ -1,0 +1,43 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { ValidationError } from '../../domain/errors.js';
+import {
+  camel,
+  type FieldSpec,
+  pascal,
+  type ResourceDescription,
+  relationName,
+  resourceNamed,
+} from '../../domain/resource.js';
+
+// How GraphQL names what a description holds, in one place: object types are PascalCase resource
+// names, fields camelCase columns, a reference column becomes its relation (`instrument`) on output
+// and `<relation>Id` (a global id) on input and in filters.
+
+export const typeName = (resource: ResourceDescription) => pascal(resource.name);
+
+export function inputName(column: string, spec: FieldSpec): string {
+  return spec.type === 'reference' ? `${camel(relationName(column))}Id` : camel(column);
+}
+
+/** Turns a global id into the row id, refusing one of another type as the named field. */
+export function localId(globalId: string, resource: string, field: string): string {
+  let decoded: { typename: string; id: string } | undefined;
+  try {
+    decoded = decodeGlobalID(globalId);
+  } catch {}
+  const expected = pascal(resourceNamed(resource).name);
+  if (!decoded || decoded.typename !== expected) {
+    throw new ValidationError(field, `must be the id of a ${expected}`);
+  }
+  return decoded.id;
+}
+
+/** A domain validation error (fields named by column) renamed to the mutation's input fields. */
+export function renamedForGraphQL(resource: ResourceDescription, error: ValidationError): ValidationError {
+  return ValidationError.of(
+    error.issues.map((issue) => {
+      const spec = resource.fields[issue.field];
+      return { field: spec ? inputName(issue.field, spec) : issue.field, message: issue.message };
+    }),
+  );
+}
