@@ -177,4 +177,101 @@ describe('GraphQL over the described resources', () => {
       issues: [{ field: 'portfolioId', message: 'no portfolio with this id' }],
     });
   });
+
+  it('asks each family’s scope on every field and mutation, with the REST scope names', async () => {
+    const narrow = await tenantWithClient(app, ['positions:read'], { tenantId });
+    const limited = graphqlAs(app, bearer(await accessToken(app, narrow.client)));
+    const codes = (result: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+      (result.errors ?? []).map((error) => [error.extensions?.code, error.extensions?.scopes]);
+
+    const positions = await limited(
+      '{ positions(first: 1) { edges { node { asOf instrument { name } } } } }',
+    );
+    expect(codes(positions)).toEqual([['FORBIDDEN', ['instruments:read']]]);
+    const portfolios = await limited('{ portfolios(first: 1) { totalCount } }');
+    expect(codes(portfolios)).toEqual([['FORBIDDEN', ['portfolios:read']]]);
+    const create = await limited(
+      'mutation { createIndustry(input: { code: "X", name: "X", sector: "X" }) { __typename } }',
+    );
+    expect(codes(create)).toEqual([['FORBIDDEN', ['instruments:write']]]);
+  });
+
+  it('answers a duplicate natural key with ConflictError and a broken rule with the field it names', async () => {
+    const industry =
+      'mutation { createIndustry(input: { code: "DUP", name: "Dup", sector: "Dup" }) { __typename ... on Error { message } } }';
+    expect(await dataOf(gql(industry))).toEqual({ createIndustry: { __typename: 'CreateIndustrySuccess' } });
+    expect(await dataOf(gql(industry))).toEqual({
+      createIndustry: { __typename: 'ConflictError', message: 'an industry with this code already exists' },
+    });
+
+    const ids = await dataOf(
+      gql<Record<string, { edges: { node: { id: string } }[] }>>(
+        '{ positions(first: 1) { edges { node { id portfolio { id } account { id } } } } instruments(first: 1, kind: FUND) { edges { node { id } } } }',
+      ),
+    );
+    const position = ids.positions?.edges[0]?.node as unknown as {
+      portfolio: { id: string };
+      account: { id: string };
+    };
+    const both = await dataOf(
+      gql<{ createPosition: unknown }>(
+        `mutation ($portfolio: ID!, $account: ID!, $instrument: ID!) {
+          createPosition(input: { portfolioId: $portfolio, accountId: $account, instrumentId: $instrument, quantity: "1", par: "100", currency: "EUR", asOf: "2026-01-31" }) {
+            __typename ... on ValidationError { issues { field message } }
+          }
+        }`,
+        {
+          portfolio: position.portfolio.id,
+          account: position.account.id,
+          instrument: ids.instruments?.edges[0]?.node.id,
+        },
+      ),
+    );
+    expect(both.createPosition).toEqual({
+      __typename: 'ValidationError',
+      issues: [{ field: 'quantity', message: 'set exactly one of quantity and par' }],
+    });
+  });
+
+  it('walks a large connection while rows are inserted, returning every row once', async () => {
+    const before = await dataOf(
+      gql<{ cashflows: { totalCount: number } }>('{ cashflows(first: 0) { totalCount } }'),
+    );
+    const { accounts } = await dataOf(
+      gql<{ accounts: Connection<{ id: string }> }>('{ accounts(first: 1) { edges { node { id } } } }'),
+    );
+    const account = accounts.edges[0]?.node.id;
+    let inserting = true;
+    const inserted: string[] = [];
+    const writer = (async () => {
+      for (let i = 0; inserting && i < 200; i++) {
+        const { createCashflow } = await dataOf(
+          gql<{ createCashflow: { cashflow: { id: string } } }>(
+            'mutation ($account: ID!) { createCashflow(input: { accountId: $account, kind: FEE, status: EXPECTED, amount: "-1.00", currency: "EUR", valueDate: "2026-06-30" }) { ... on CreateCashflowSuccess { cashflow { id } } } }',
+            { account },
+          ),
+        );
+        inserted.push(createCashflow.cashflow.id);
+      }
+    })();
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { cashflows }: { cashflows: Connection<{ id: string }> } = await dataOf(
+        gql<{ cashflows: Connection<{ id: string }> }>(
+          'query ($after: String) { cashflows(first: 25, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
+          { after },
+        ),
+      );
+      seen.push(...cashflows.edges.map((edge) => edge.node.id));
+      if (!cashflows.pageInfo.hasNextPage) break;
+      after = cashflows.pageInfo.endCursor;
+    }
+    inserting = false;
+    await writer;
+    expect(inserted.length).toBeGreaterThan(0);
+    expect(new Set(seen).size).toBe(seen.length); // no row twice
+    const existing = seen.filter((id) => !inserted.includes(id));
+    expect(existing.length).toBe(before.cashflows.totalCount); // every row that was there, once
+  });
 });

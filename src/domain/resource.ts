@@ -89,6 +89,11 @@ export interface ResourceDescription<T extends DomainTable = DomainTable> {
   sortKey: 'id';
   /** Produced by calculations, never written by clients. */
   readOnly: boolean;
+  /**
+   * Rules the database enforces across fields (check constraints, by name), with the field and
+   * reason a refused write reports.
+   */
+  rules: Record<string, { field: string; message: string }>;
 }
 
 // —— field helpers ——
@@ -249,6 +254,7 @@ export interface ResourceInput<T extends DomainTable> {
   filters?: Record<string, FilterSpec>;
   children?: ResourceDescription['children'];
   readOnly?: boolean;
+  rules?: ResourceDescription['rules'];
 }
 
 const registry = new Map<string, ResourceDescription>();
@@ -295,6 +301,7 @@ export function defineResource<T extends DomainTable>(input: ResourceInput<T>): 
     children: input.children ?? {},
     sortKey: 'id',
     readOnly: input.readOnly ?? false,
+    rules: input.rules ?? {},
   };
   if (registry.has(input.name)) throw new Error(`Resource ${input.name} is described twice`);
   registry.set(input.name, description as unknown as ResourceDescription);

@@ -15,6 +15,7 @@ export const legalEntityOwnershipResource = defineResource({
     owned_id: owned,
     share_percent: field.decimal('Share owned, in percent (0 exclusive to 100).', { min: 0.0001, max: 100 }),
   },
+  rules: { legal_entity_ownerships_check: { field: 'owned_id', message: 'an entity cannot own itself' } },
   filters: {
     owner_id: filter.equals('owner_id', owner),
     owned_id: filter.equals('owned_id', owned),

@@ -18,6 +18,7 @@ export const reportingEntityResource = defineResource({
     }),
     name: field.text('Name shown in reports.'),
   },
+  rules: { reporting_entities_check: { field: 'parent_id', message: 'a node cannot be its own parent' } },
   filters: { parent_id: filter.equals('parent_id', parent) },
   children: {
     children: { resource: 'reporting_entity', column: 'parent_id', description: 'Child nodes of the tree.' },

@@ -30,5 +30,8 @@ export const investmentLimitResource = defineResource({
     min_percent: field.decimal('Lowest allowed weight, in percent.', { nullable: true, min: 0, max: 100 }),
     max_percent: field.decimal('Highest allowed weight, in percent.', { nullable: true, min: 0, max: 100 }),
   },
+  rules: {
+    investment_limits_check: { field: 'max_percent', message: 'set min_percent, max_percent or both' },
+  },
   filters: { portfolio_id: filter.equals('portfolio_id', portfolio) },
 });

@@ -28,6 +28,7 @@ export const positionResource = defineResource({
     currency: field.currency('Currency of par, cost and market value.'),
     as_of: field.date('The day the figures are as of.'),
   },
+  rules: { positions_check: { field: 'quantity', message: 'set exactly one of quantity and par' } },
   filters: {
     portfolio_id: filter.equals('portfolio_id', portfolio),
     account_id: filter.equals('account_id', account),

@@ -8,13 +8,16 @@ import { type Issue, isUuid, NotFoundError, ValidationError } from '../errors.js
 import { type Page, type PageRequest, pageOf } from '../pagination.js';
 import { type ResourceDescription, resourceNamed } from '../resource.js';
 import { type TenantScope, write } from '../write.js';
+import { domainErrorFor } from './database-errors.js';
 import { readInput, writable } from './resource-input.js';
 import { publicRecord } from './resource-record.js';
 import {
+  countChildRows,
   countRows,
   type FilterValues,
   findByIds,
   insertRow,
+  listChildRows,
   listRows,
   lockRow,
   type Row,
@@ -35,6 +38,41 @@ export async function getResource(
   const [row] = isUuid(id) ? await findByIds(db, resource, scope, [id]) : [];
   if (!row) throw new NotFoundError(label(resource), id);
   return row;
+}
+
+/** Rows by id, for batch loaders: missing, deleted and other tenants' ids are simply absent. */
+export async function loadResources(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  ids: readonly string[],
+): Promise<Row[]> {
+  return findByIds(db, resource, scope, ids.filter(isUuid));
+}
+
+/**
+ * The same window of a to-many relation for many parents at once (one statement), and a counter
+ * that counts every parent's rows in one more statement, only if asked.
+ */
+export async function listChildResources(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  column: string,
+  parentIds: readonly string[],
+  filters: FilterValues,
+  page: PageRequest,
+): Promise<{ pages: Map<string, Page<Row>>; count: (parentId: string) => Promise<number> }> {
+  const rows = await listChildRows(db, resource, scope, column, parentIds, filters, page);
+  const byParent = new Map<string, Row[]>(parentIds.map((id) => [id, []]));
+  for (const row of rows) byParent.get(row[column] as string)?.push(row);
+  const pages = new Map([...byParent].map(([id, own]) => [id, pageOf(own, page)]));
+  let counts: Promise<Map<string, number>> | undefined;
+  const count = async (parentId: string) => {
+    counts ??= countChildRows(db, resource, scope, column, parentIds, filters);
+    return (await counts).get(parentId) ?? 0;
+  };
+  return { pages, count };
 }
 
 export async function listResources(
@@ -126,15 +164,19 @@ export async function createResource(
   } else if (resource.table === 'clients') {
     row.white_label_id = scope.whiteLabelId;
   }
-  return write(db, rowScope(resource, scope, row as Row), async (tx, emit) => {
-    const created = await insertRow(tx, resource, row);
-    emit({
-      type: eventType(resource, 'created'),
-      resourceId: created.id,
-      data: publicRecord(resource, created),
+  try {
+    return await write(db, rowScope(resource, scope, row as Row), async (tx, emit) => {
+      const created = await insertRow(tx, resource, row);
+      emit({
+        type: eventType(resource, 'created'),
+        resourceId: created.id,
+        data: publicRecord(resource, created),
+      });
+      return created;
     });
-    return created;
-  });
+  } catch (error) {
+    throw domainErrorFor(resource, error);
+  }
 }
 
 /** Rolls a write back when it changed nothing: no event, no new updated_at. */
@@ -171,7 +213,7 @@ export async function updateResource(
     });
   } catch (error) {
     if (error instanceof Unchanged) return error.row;
-    throw error;
+    throw domainErrorFor(resource, error);
   }
 }
 

@@ -27,7 +27,7 @@ export function localId(globalId: string, resource: string, field: string): stri
   } catch {}
   const expected = pascal(resourceNamed(resource).name);
   if (!decoded || decoded.typename !== expected) {
-    throw new ValidationError(field, `must be the id of a ${expected}`);
+    throw new ValidationError(field, `must be an id of type ${expected}`);
   }
   return decoded.id;
 }

@@ -5,7 +5,7 @@
 // update and delete mutations with typed errors. One statement per nesting level, however many
 // rows each level returns.
 import type { Scope } from '../../auth/scopes.js';
-import { encodeCursor, type Page, type PageRequest } from '../../domain/pagination.js';
+import { encodeCursor, type Page } from '../../domain/pagination.js';
 import {
   camel,
   describedResources,
@@ -17,12 +17,13 @@ import {
   resourceNamed,
 } from '../../domain/resource.js';
 import { writable } from '../../domain/resources/resource-input.js';
-import { countChildRows, findByIds, listChildRows } from '../../domain/resources/resources.repository.js';
 import {
   countResources,
   createResource,
   deleteResource,
+  listChildResources,
   listResources,
+  loadResources,
   type Row,
   updateResource,
 } from '../../domain/resources/resources.service.js';
@@ -94,6 +95,8 @@ interface ConnectionResult {
   totalCount: () => Promise<number>;
 }
 
+const emptyPage: Page<Row> = { rows: [], hasNext: false, hasPrevious: false };
+
 function connectionOf(page: Page<Row>, totalCount: () => Promise<number>): ConnectionResult {
   const edges = page.rows.map((row) => ({ cursor: encodeCursor(row.id), node: row }));
   return {
@@ -137,7 +140,7 @@ function declare(resource: ResourceDescription): void {
   const ref = builder.loadableNodeRef<Row | Error>(typeName(resource), {
     id: { resolve: (row: Row) => row.id },
     load: (ids: string[], context: GraphQLContext) =>
-      findByIds(context.database.db, resource, context.viewer, ids),
+      loadResources(context.database.db, resource, context.viewer, ids),
     sort: (row: Row) => row.id,
   } as any);
   nodeRefs.set(resource.name, ref);
@@ -220,30 +223,16 @@ function childConnectionField(t: any, child: ResourceDescription, column: string
     authScopes: { scope: read(child) },
     args: { ...t.arg.connectionArgs(), ...filterArgs(t.arg ? t : t, child, column) },
     load: async (parentIds: string[], context: GraphQLContext, args: Record<string, unknown>) => {
-      const page: PageRequest = readPage(args);
-      const filters = readFilters(child, args);
-      const { db } = context.database;
-      const rows = await listChildRows(db, child, context.viewer, column, parentIds, filters, page);
-      let counts: Promise<Map<string, number>> | undefined;
-      const countAll = () => {
-        counts ??= countChildRows(db, child, context.viewer, column, parentIds, filters);
-        return counts;
-      };
-      return parentIds.map((parentId) => {
-        const own = rows.filter((row) => row[column] === parentId);
-        const window = own.slice(0, page.limit + 1);
-        const more = window.length > page.limit;
-        const pageRows = window.slice(0, page.limit);
-        if (page.direction === 'backward') pageRows.reverse();
-        return connectionOf(
-          {
-            rows: pageRows,
-            hasNext: page.direction === 'forward' ? more : page.cursorId !== undefined,
-            hasPrevious: page.direction === 'forward' ? page.cursorId !== undefined : more,
-          },
-          async () => (await countAll()).get(parentId) ?? 0,
-        );
-      });
+      const { pages, count } = await listChildResources(
+        context.database.db,
+        child,
+        context.viewer,
+        column,
+        parentIds,
+        readFilters(child, args),
+        readPage(args),
+      );
+      return parentIds.map((id) => connectionOf(pages.get(id) ?? emptyPage, () => count(id)));
     },
     resolve: (parent: Row) => parent.id,
   });
