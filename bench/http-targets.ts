@@ -38,8 +38,10 @@ async function listen(): Promise<number> {
         scopes: new Set(),
       };
       const authenticator = { authenticate: async () => viewer } as unknown as Authenticator;
-      // biome-ignore lint/suspicious/noExplicitAny: the bench's Yoga has no Portico context.
-      if (kind === 'yoga-fastify') registerGraphQLRoutes(app, yoga() as any, authenticator);
+      if (kind === 'yoga-fastify') {
+        // biome-ignore lint/suspicious/noExplicitAny: the bench's Yoga has no Portico context.
+        registerGraphQLRoutes(app, yoga() as any, authenticator, { graphiql: false });
+      }
       await app.listen({ port: 0, host: '127.0.0.1' });
       return (app.server.address() as AddressInfo).port;
     }

@@ -114,7 +114,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
       await authenticator.start();
       cleanups.push(() => authenticator.stop());
-      return { yoga: createGraphQLServer({ database, logger }), authenticator, keyring };
+      return { yoga: createGraphQLServer({ database, logger, config }), authenticator, keyring };
     }
 
     const sandbox = wantsSandbox ? await ensureSandbox(database.db, config.dataDir) : undefined;
@@ -135,9 +135,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       // Closed before the HTTP server (cleanups run in reverse), whose close waits for every socket.
       cleanups.push(
         attachGraphQLWebSocket(server.server, {
-          database,
+          yoga: surfaces.yoga,
           authenticator: surfaces.authenticator,
           maxMessageBytes: config.bodyLimitBytes,
+          logger,
         }).close,
       );
     }

@@ -19,6 +19,12 @@ const positiveInt = (what: string) =>
     .int(`expected a positive integer (${what})`)
     .positive(`expected a positive integer (${what})`);
 
+const nonNegativeInt = (what: string) =>
+  z.coerce
+    .number({ error: `expected an integer of 0 or more (${what})` })
+    .int(`expected an integer of 0 or more (${what})`)
+    .min(0, `expected an integer of 0 or more (${what})`);
+
 const url = (protocols: string[]) =>
   z
     .url({ error: `expected a URL with protocol ${protocols.join(' or ')}` })
@@ -74,6 +80,22 @@ const schema = z.object({
   NODE_ENV: z.preprocess(blankAsUnset, z.string().optional()),
   BODY_LIMIT_BYTES: z.preprocess(blankAsUnset, positiveInt('bytes').default(defaultBodyLimitBytes)),
   CORS_ORIGINS: z.preprocess(blankAsUnset, corsOrigins.optional()),
+  GRAPHQL_TRUSTED_DOCUMENTS_ONLY: z.preprocess(blankAsUnset, boolean.default(false)),
+  // GraphQL protection, the same over HTTP and WebSocket (src/graphql/protection.ts). The defaults
+  // admit the deepest legitimate read, portfolios → positions → instrument → issuer through Relay
+  // edges (depth 9), with room to spare.
+  /** Deepest selection, counted in fields from the operation (Relay `edges { node }` counts 2). */
+  GRAPHQL_MAX_DEPTH: z.preprocess(blankAsUnset, positiveInt('selection depth').default(10)),
+  /** Most aliased fields in one operation (0 forbids aliases; `__typename` is free). */
+  GRAPHQL_MAX_ALIASES: z.preprocess(blankAsUnset, nonNegativeInt('aliases').default(15)),
+  /** Most lexical tokens in one document, counted before parsing, so a huge document is never built. */
+  GRAPHQL_MAX_TOKENS: z.preprocess(blankAsUnset, positiveInt('tokens').default(2000)),
+  /** Highest estimated cost: 2 per object field, 1 per leaf, times a literal `first`/`last`. */
+  GRAPHQL_MAX_COST: z.preprocess(blankAsUnset, positiveInt('query cost').default(5000)),
+  /** Most directives in one operation. */
+  GRAPHQL_MAX_DIRECTIVES: z.preprocess(blankAsUnset, nonNegativeInt('directives').default(50)),
+  /** Most operations in one batched HTTP request (a JSON array body); 0 turns batching off. */
+  GRAPHQL_BATCH_LIMIT: z.preprocess(blankAsUnset, nonNegativeInt('operations per request').default(0)),
   PORTICO_ENCRYPTION_KEY: z.preprocess(
     blankAsUnset,
     z
@@ -85,6 +107,16 @@ const schema = z.object({
       .optional(),
   ),
 });
+
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxDirectives: number;
+  /** Operations per batched HTTP request; 0: batching is refused. */
+  batchLimit: number;
+}
 
 export interface Config {
   port: number;
@@ -105,8 +137,12 @@ export interface Config {
   bodyLimitBytes: number;
   /** Origins browsers may call from: `*` for any, or an exact list (empty: no cross-origin access). */
   corsOrigins: '*' | string[];
+  /** Run only the trusted documents (schema/trusted-documents.json), by hash or exact text. */
+  graphqlTrustedDocumentsOnly: boolean;
   /** Key for secrets at rest (token signing keys, webhook secrets); generated into the data folder when embedded. */
   encryptionKey: Buffer | undefined;
+  /** Limits every GraphQL operation must pass, over HTTP and WebSocket alike. */
+  graphql: GraphQLLimits;
   /** True when no DATABASE_URL is set: PGlite in the data folder, in-process pub/sub. */
   embedded: boolean;
 }
@@ -151,7 +187,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     // Open by default for development; production opens nothing an operator did not name.
     corsOrigins: e.CORS_ORIGINS ?? (production ? [] : '*'),
+    graphqlTrustedDocumentsOnly: e.GRAPHQL_TRUSTED_DOCUMENTS_ONLY,
     encryptionKey: e.PORTICO_ENCRYPTION_KEY ? Buffer.from(e.PORTICO_ENCRYPTION_KEY, 'base64') : undefined,
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      batchLimit: e.GRAPHQL_BATCH_LIMIT,
+    },
     embedded: e.DATABASE_URL === undefined,
   };
 }

@@ -87,8 +87,9 @@ export async function build(esbuild) {
       logLevel: 'error',
       // PGlite finds its WebAssembly and data files next to its own modules; pg-native is optional.
       external: ['@electric-sql/pglite', 'pg-native'],
-      // One graphql instance: Pothos and Yoga require() it, so ESM imports must get the same copy.
-      alias: { graphql: 'graphql/index.js' },
+      // One graphql instance: for Node, esbuild takes each package's `main` (graphql's CommonJS
+      // entry) for imports and require() alike, so Pothos, Yoga and our code share one copy.
+      mainFields: ['main', 'module'],
       // Bundled CommonJS packages call require() for Node's built-ins.
       banner: {
         js: "import { createRequire as __portico_require } from 'node:module'; const require = __portico_require(import.meta.url);",

@@ -18,6 +18,14 @@ describe('configuration', () => {
       production: false,
       bodyLimitBytes: 1048576,
       corsOrigins: '*',
+      graphql: {
+        maxDepth: 10,
+        maxAliases: 15,
+        maxTokens: 2000,
+        maxCost: 5000,
+        maxDirectives: 50,
+        batchLimit: 0,
+      },
       embedded: true,
     });
     expect(config.dataDir).toMatch(/\.portico$/);
@@ -47,6 +55,12 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       BODY_LIMIT_BYTES: '2048',
       CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,https://admin.example.com:8443',
+      GRAPHQL_MAX_DEPTH: '12',
+      GRAPHQL_MAX_ALIASES: '0',
+      GRAPHQL_MAX_TOKENS: '5000',
+      GRAPHQL_MAX_COST: '20000',
+      GRAPHQL_MAX_DIRECTIVES: '3',
+      GRAPHQL_BATCH_LIMIT: '5',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -63,6 +77,14 @@ describe('configuration', () => {
       production: true,
       bodyLimitBytes: 2048,
       corsOrigins: ['https://app.example.com', 'http://localhost:5173', 'https://admin.example.com:8443'],
+      graphql: {
+        maxDepth: 12,
+        maxAliases: 0,
+        maxTokens: 5000,
+        maxCost: 20000,
+        maxDirectives: 3,
+        batchLimit: 5,
+      },
       embedded: false,
     });
   });
@@ -88,6 +110,24 @@ describe('configuration', () => {
     ['CORS_ORIGINS', 'ftp://files.example.com', /CORS_ORIGINS: expected \* or comma-separated origins/],
     ['CORS_ORIGINS', 'https://a.example.com,,https://b.example.com', /CORS_ORIGINS: expected/],
     ['CORS_ORIGINS', '*,https://app.example.com', /CORS_ORIGINS: expected/],
+    ['GRAPHQL_MAX_DEPTH', '0', /GRAPHQL_MAX_DEPTH: expected a positive integer \(selection depth\), got "0"/],
+    ['GRAPHQL_MAX_DEPTH', 'deep', /GRAPHQL_MAX_DEPTH: expected a positive integer/],
+    [
+      'GRAPHQL_MAX_ALIASES',
+      '-1',
+      /GRAPHQL_MAX_ALIASES: expected an integer of 0 or more \(aliases\), got "-1"/,
+    ],
+    ['GRAPHQL_MAX_ALIASES', '2.5', /GRAPHQL_MAX_ALIASES: expected an integer of 0 or more/],
+    ['GRAPHQL_MAX_TOKENS', 'many', /GRAPHQL_MAX_TOKENS: expected a positive integer \(tokens\)/],
+    ['GRAPHQL_MAX_COST', '1e', /GRAPHQL_MAX_COST: expected a positive integer \(query cost\)/],
+    ['GRAPHQL_MAX_COST', '0', /GRAPHQL_MAX_COST: expected a positive integer/],
+    ['GRAPHQL_MAX_DIRECTIVES', 'x', /GRAPHQL_MAX_DIRECTIVES: expected an integer of 0 or more/],
+    [
+      'GRAPHQL_BATCH_LIMIT',
+      '-2',
+      /GRAPHQL_BATCH_LIMIT: expected an integer of 0 or more \(operations per request\)/,
+    ],
+    ['GRAPHQL_BATCH_LIMIT', 'off', /GRAPHQL_BATCH_LIMIT: expected an integer of 0 or more/],
   ])('refuses %s=%s, naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { generate } from '@graphql-codegen/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import codegenConfig from '../codegen.js';
 import { renderTableTypes, tableTypesFile } from '../db/table-types.js';
 import { printedSchema } from '../src/graphql/schema.js';
+import { renderTrustedDocuments } from '../src/sdk/trusted-documents.manifest.js';
 import { engines, isolatedDatabase, type TestDatabase } from './helpers/database.js';
 
 describe.each(engines)(
@@ -26,3 +30,27 @@ describe.each(engines)(
     });
   },
 );
+
+describe('the SDK is in sync with schema/operations (run `npm run codegen` when these fail)', () => {
+  const root = new URL('../', import.meta.url);
+
+  it('src/sdk/generated and test/generated are GraphQL Code Generator’s output for codegen.ts', async () => {
+    const outputs: { filename: string; content: string }[] = await generate(
+      { ...codegenConfig, cwd: fileURLToPath(root), silent: true },
+      false,
+    );
+    expect(outputs.map((output) => output.filename).sort()).toEqual([
+      'src/sdk/generated/graphql.ts',
+      'test/generated/graphql.ts',
+    ]);
+    for (const { filename, content } of outputs) {
+      expect(content, filename).toBe(await readFile(new URL(filename, root), 'utf8'));
+    }
+  });
+
+  it('schema/trusted-documents.json lists exactly the SDK’s documents', async () => {
+    expect(renderTrustedDocuments()).toBe(
+      await readFile(new URL('schema/trusted-documents.json', root), 'utf8'),
+    );
+  });
+});

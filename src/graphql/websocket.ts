@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { isAsyncIterable, mapAsyncIterator } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import { AuthenticationError, type Viewer } from '../auth/viewer.js';
-import type { Database } from '../platform/database.js';
-import { schema } from './schema.js';
+import type { Logger } from '../platform/logger.js';
+import { clientError } from './protection.js';
+import type { PorticoYoga } from './yoga.js';
 
 /** connection_init payloads carry the credential as HTTP would: `authorization` or `x-api-key`. */
 function credentialHeaders(params: Record<string, unknown> | undefined) {
@@ -16,15 +19,26 @@ function credentialHeaders(params: Record<string, unknown> | undefined) {
   return { authorization: value('authorization'), 'x-api-key': value('x-api-key') };
 }
 
+// Yoga's markers for its HTTP responses (status, "unexpected"); Yoga drops them from HTTP bodies.
+function formatted(error: GraphQLError): GraphQLFormattedError {
+  const { extensions, ...rest } = error.toJSON();
+  const { http: _http, unexpected: _unexpected, ...kept } = extensions ?? {};
+  return Object.keys(kept).length > 0 ? { ...rest, extensions: kept } : rest;
+}
+
+type Enveloped = ReturnType<PorticoYoga['getEnveloped']>;
+
 /**
  * GraphQL over WebSocket (graphql-transport-ws) on /graphql. The connection_init payload goes
  * through the same authentication step as every HTTP request; a refused credential closes the
- * socket with 4403 before any operation runs.
+ * socket with 4403 before any operation runs. Operations run through Yoga's envelop, as in Yoga's
+ * graphql-ws recipe: the same parser, validation rules, limits and error masking as over HTTP.
  */
 export function attachGraphQLWebSocket(
   server: Server,
-  deps: { database: Database; authenticator: Authenticator; maxMessageBytes: number },
+  deps: { yoga: PorticoYoga; authenticator: Authenticator; maxMessageBytes: number; logger: Logger },
 ): { close(): Promise<void> } {
+  const log = deps.logger.child({ surface: 'graphql', transport: 'websocket' });
   // A message is a request body by another name: the same limit applies.
   const sockets = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes });
   server.on('upgrade', (request, socket, head) => {
@@ -34,9 +48,15 @@ export function attachGraphQLWebSocket(
     }
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
   });
+  // Each operation's envelop, from onSubscribe to execute/subscribe (graphql-ws hands the same args).
+  const operations = new WeakMap<ExecutionArgs, Enveloped>();
+  const envelopedFor = (args: ExecutionArgs) => {
+    const enveloped = operations.get(args);
+    if (!enveloped) throw new Error('GraphQL WebSocket operation without its envelop');
+    return enveloped;
+  };
   const server$ = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
     {
-      schema,
       onConnect: async (context) => {
         try {
           context.extra.viewer = await deps.authenticator.authenticate(
@@ -48,11 +68,47 @@ export function attachGraphQLWebSocket(
           throw error;
         }
       },
-      context: (context) => ({
-        database: deps.database,
-        viewer: context.extra.viewer!,
-        requestId: randomUUID(),
-      }),
+      onSubscribe: async (context, _id, payload) => {
+        // One id per operation: it names the operation's log lines and any masked error.
+        const requestId = randomUUID();
+        const enveloped = deps.yoga.getEnveloped({
+          requestId,
+          viewer: context.extra.viewer,
+          params: payload,
+        });
+        try {
+          const document = enveloped.parse(payload.query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
+          const args: ExecutionArgs = {
+            schema: enveloped.schema,
+            document,
+            operationName: payload.operationName ?? null,
+            variableValues: payload.variables ?? null,
+            contextValue: await enveloped.contextFactory(),
+          };
+          operations.set(args, enveloped);
+          return args;
+        } catch (error) {
+          // A refused parse (syntax, token limit) as an `error` message; anything else is a bug.
+          return [clientError(error, requestId, { details: false, log })];
+        }
+      },
+      execute: (args) => envelopedFor(args).execute(args),
+      subscribe: async (args) => {
+        const result = await envelopedFor(args).subscribe(args);
+        if (!isAsyncIterable(result)) return result;
+        // A source that fails mid-stream ends with a masked error, as it does over SSE.
+        const requestId = (args.contextValue as { requestId?: string }).requestId;
+        return mapAsyncIterator(
+          result,
+          (value) => value,
+          (error: unknown) => ({ errors: [clientError(error, requestId, { details: false, log })] }),
+        );
+      },
+      onNext: (_context, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map(formatted) } : undefined,
+      onError: (_context, _id, _payload, errors) => errors.map(formatted),
     },
     sockets,
   );

@@ -1,9 +1,12 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Viewer } from '../auth/viewer.js';
+import type { Config } from '../config.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { GraphQLContext } from './context.js';
+import { protectionPlugins } from './protection.js';
 import { schema } from './schema.js';
+import { trustedDocumentsPlugin } from './trusted-documents.js';
 
 /** Handed in by the HTTP route after authentication: Yoga never sees an anonymous request. */
 export interface YogaServerContext {
@@ -13,12 +16,27 @@ export interface YogaServerContext {
 
 export type PorticoYoga = YogaServerInstance<YogaServerContext, GraphQLContext>;
 
-export function createGraphQLServer(deps: { database: Database; logger: Logger }): PorticoYoga {
+/**
+ * The one GraphQL engine: the HTTP route hands it requests, and the WebSocket server runs its
+ * operations through `getEnveloped`, so every plugin below applies to both transports.
+ */
+export function createGraphQLServer(deps: {
+  database: Database;
+  logger: Logger;
+  config: Pick<Config, 'production' | 'graphql' | 'graphqlTrustedDocumentsOnly'>;
+}): PorticoYoga {
   const log = deps.logger.child({ surface: 'graphql' });
+  const { production, graphql: limits } = deps.config;
   return createYoga<YogaServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // GraphiQL answers GET /graphql with Accept: text/html, for trying the API in development.
+    graphiql: production ? false : { title: 'Portico GraphiQL' },
+    // A batch is several operations for one request's rate-limit token: off unless an operator caps it.
+    batching: limits.batchLimit > 0 ? { limit: limits.batchLimit } : false,
+    // Failures outside execution (execution masks its own, with the request id: protection.ts).
+    maskedErrors: { isDev: !production },
     // CORS is the HTTP server's one policy (src/http/cors.ts); Yoga's own would echo any origin.
     cors: false,
     logging: {
@@ -28,5 +46,10 @@ export function createGraphQLServer(deps: { database: Database; logger: Logger }
       error: (...args) => log.error({ args }, 'graphql'),
     },
     context: ({ requestId, viewer }) => ({ database: deps.database, requestId, viewer }),
+    plugins: [
+      trustedDocumentsPlugin({ onlyTrusted: deps.config.graphqlTrustedDocumentsOnly }),
+      // Limits, introspection, suggestions and error masking (protection.ts).
+      ...protectionPlugins({ limits, production, log }),
+    ],
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
 import { classifyError } from './error-classification.js';
 
@@ -25,11 +26,20 @@ function graphqlErrorHandler(error: FastifyError | Error, request: FastifyReques
     });
 }
 
+/** Never reaches a resolver: Yoga only renders GraphiQL for a browser's GET. */
+const anonymous: Viewer = {
+  tenantId: '',
+  whiteLabelId: null,
+  credential: { kind: 'api_key', id: '', publicId: '' },
+  scopes: new Set(),
+};
+
 /** Mounts Yoga (a fetch handler) on Fastify: Fastify parses and limits the body, Yoga does the rest. */
 export function registerGraphQLRoutes(
   app: FastifyInstance,
   yoga: PorticoYoga,
   authenticator: Authenticator,
+  options: { graphiql: boolean },
 ): void {
   app.route({
     url: yoga.graphqlEndpoint,
@@ -37,7 +47,11 @@ export function registerGraphQLRoutes(
     method: ['GET', 'POST'],
     errorHandler: graphqlErrorHandler,
     handler: async (request, reply) => {
-      const viewer = await authenticator.authenticate(request.headers);
+      // A browser opening /graphql gets GraphiQL (development only) without a credential: the page
+      // executes nothing itself, and every query it sends carries the token typed into its headers.
+      const browsing =
+        options.graphiql && request.method === 'GET' && String(request.headers.accept).includes('text/html');
+      const viewer = browsing ? anonymous : await authenticator.authenticate(request.headers);
       const response = await yoga.handleNodeRequestAndResponse(request, reply, {
         requestId: request.id,
         viewer,

@@ -110,7 +110,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       keyring: surfaces.keyring,
       issuer: deps.config.publicUrl,
     });
-    registerGraphQLRoutes(app, surfaces.yoga, surfaces.authenticator);
+    registerGraphQLRoutes(app, surfaces.yoga, surfaces.authenticator, { graphiql: !deps.config.production });
     app.register(v1Surface, {
       prefix: '/v1',
       database: deps.database,
