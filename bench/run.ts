@@ -1,15 +1,19 @@
 // npm run bench: every benchmark, each reporting ratios against a peer measured in the same run.
 // `npm run bench -- --quick` runs each briefly (CI does, so the harness never rots) and records
-// nothing; a full run writes its figures and method to bench/results/.
+// nothing; a full run writes its figures and method to bench/results/. BENCH_ONLY=graphql,startup
+// runs only the named benchmarks.
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { graphqlBenchmark, graphqlMethod } from './graphql.js';
 import { httpOverhead } from './http-overhead.js';
 import { rlsOverhead } from './rls-overhead.js';
 import { startup } from './startup.js';
 
 const quick = process.argv.includes('--quick');
 const results = path.join(import.meta.dirname, 'results');
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+const selected = (name: string) => !only || only.includes(name);
 
 async function record(name: string, method: string, lines: string[]): Promise<void> {
   for (const line of lines) console.log(line);
@@ -23,25 +27,42 @@ async function record(name: string, method: string, lines: string[]): Promise<vo
   );
 }
 
-const started = await startup({ quick });
-await record(
-  'startup',
-  'Method: `npm start` on the embedded default; ready = first GET /healthz answered 200 (polled every 10 ms from spawn); RSS = the serving process and its children (npm and shells left out) after 2 s idle. Each repetition takes a new empty data folder: Portico first start (migrations, demo data, sandbox), then a bare process that opens PGlite on that folder and serves /healthz (bench/bare-pglite.mjs), then a Portico later start, then bare PGlite again. Medians over the repetitions; the Postgres + Redis row runs when BENCH_DATABASE_URL and BENCH_REDIS_URL are set.',
-  started.lines,
-);
+if (selected('startup')) {
+  const started = await startup({ quick });
+  await record(
+    'startup',
+    'Method: `npm start` on the embedded default; ready = first GET /healthz answered 200 (polled every 10 ms from spawn); RSS = the serving process and its children (npm and shells left out) after 2 s idle. Each repetition takes a new empty data folder: Portico first start (migrations, demo data, sandbox), then a bare process that opens PGlite on that folder and serves /healthz (bench/bare-pglite.mjs), then a Portico later start, then bare PGlite again. Medians over the repetitions; the Postgres + Redis row runs when BENCH_DATABASE_URL and BENCH_REDIS_URL are set.',
+    started.lines,
+  );
+}
 
-await record(
-  'http-overhead',
-  'Method: autocannon, 32 connections, each target in its own process, 1 s warm-up then the measured run.',
-  await httpOverhead(),
-);
+if (selected('http-overhead')) {
+  await record(
+    'http-overhead',
+    'Method: autocannon, 32 connections, each target in its own process, 1 s warm-up then the measured run.',
+    await httpOverhead(),
+  );
+}
 
 // A separate variable, never DATABASE_URL: these benchmarks create and drop their own tables.
 const scratch = process.env.BENCH_DATABASE_URL;
 if (scratch) {
-  await record(
-    'rls-overhead',
-    'Method: 5,000 point reads over 4 connections, tenant predicate in the WHERE clause against row-level security.',
-    await rlsOverhead(scratch),
-  );
+  if (selected('rls-overhead')) {
+    await record(
+      'rls-overhead',
+      'Method: 5,000 point reads over 4 connections, tenant predicate in the WHERE clause against row-level security.',
+      await rlsOverhead(scratch),
+    );
+  }
+  if (selected('graphql')) {
+    await record(
+      'graphql',
+      graphqlMethod,
+      await graphqlBenchmark({
+        quick,
+        databaseUrl: scratch,
+        redisUrl: process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL,
+      }),
+    );
+  }
 } else console.log('(set BENCH_DATABASE_URL to a scratch Postgres database to run the Postgres benchmarks)');
