@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { Broker } from '../platform/broker.js';
 import type { Logger } from '../platform/logger.js';
-import { verifyAccessToken } from './access-tokens.js';
+import { type AccessTokenClaims, verifyAccessToken } from './access-tokens.js';
 import { findApiKeyForAuthentication, recordApiKeysUsed } from './api-keys.repository.js';
 import { findOAuthClientByClientId } from './oauth-clients.repository.js';
 import { isScope, type Scope } from './scopes.js';
@@ -46,6 +46,12 @@ const lastUsedFlushMs = 15_000;
 export class Authenticator {
   readonly #apiKeys = new Map<string, Cached<Awaited<ReturnType<typeof findApiKeyForAuthentication>>>>();
   readonly #clients = new Map<string, Cached<{ revoked: boolean } | undefined>>();
+  /**
+   * Access tokens already verified, until they expire: a token's signature and claims never change,
+   * so an ES256 verification per request would buy nothing. What can change — the client being
+   * revoked — is still checked on every request below.
+   */
+  readonly #verified = new Map<string, AccessTokenClaims>();
   #lastUsed = new Map<string, Date>();
   /** Bumped by every eviction, so a lookup that raced a revocation is not cached. */
   #generation = 0;
@@ -108,7 +114,7 @@ export class Authenticator {
   }
 
   async #accessToken(token: string): Promise<Viewer> {
-    const claims = await verifyAccessToken(this.deps.keyring, this.deps.issuer, token);
+    const claims = await this.#verify(token);
     if (!claims) throw new AuthenticationError('The access token is invalid or has expired');
     const client = await this.#cached(
       this.#clients,
@@ -126,6 +132,18 @@ export class Authenticator {
       credential: { kind: 'oauth_client', id: claims.client_id, publicId: claims.client_id },
       scopes: scopeSet(claims.scope.split(' ')),
     };
+  }
+
+  async #verify(token: string): Promise<AccessTokenClaims | undefined> {
+    const known = this.#verified.get(token);
+    if (known && (known.exp ?? 0) * 1000 > Date.now()) return known;
+    this.#verified.delete(token);
+    const claims = await verifyAccessToken(this.deps.keyring, this.deps.issuer, token);
+    if (claims && (claims.exp ?? 0) * 1000 > Date.now()) {
+      this.#verified.set(token, claims);
+      if (this.#verified.size > 10_000) this.#verified.delete(this.#verified.keys().next().value as string);
+    }
+    return claims;
   }
 
   async #apiKey(key: string): Promise<Viewer> {
