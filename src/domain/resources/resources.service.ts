@@ -63,12 +63,16 @@ export async function listChildResources(
   filters: FilterValues,
   page: PageRequest,
 ): Promise<{ pages: Map<string, Page<Row>>; count: (parentId: string) => Promise<number> }> {
-  const rows = await listChildRows(db, resource, scope, column, parentIds, filters, page);
+  const { rows, totals } = await listChildRows(db, resource, scope, column, parentIds, filters, page);
   const byParent = new Map<string, Row[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[column] as string)?.push(row);
   const pages = new Map([...byParent].map(([id, own]) => [id, pageOf(own, page)]));
+  // A parent with a row in its window has its total; one without has none, unless a cursor ran past
+  // all its rows, and only then is a count statement needed.
   let counts: Promise<Map<string, number>> | undefined;
   const count = async (parentId: string) => {
+    const known = totals.get(parentId);
+    if (known !== undefined || !page.cursorId) return known ?? 0;
     counts ??= countChildRows(db, resource, scope, column, parentIds, filters);
     return (await counts).get(parentId) ?? 0;
   };
