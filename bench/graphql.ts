@@ -366,8 +366,6 @@ function startPortico(
       // The tenant's rate limit would otherwise answer 429 to a load test.
       RATE_LIMIT_PER_MINUTE: '1000000000',
       RATE_LIMIT_BURST: '1000000000',
-      // The nested read is estimated at about 8,200 (20 × 10 × fields); the default ceiling is 5,000.
-      GRAPHQL_MAX_COST: '20000',
     };
     for (const name of ['REDIS_URL', 'PUBLIC_URL', 'PORTICO_DATA_DIR']) delete env[name];
     if (redisUrl) env.REDIS_URL = redisUrl;
@@ -745,7 +743,7 @@ export const graphqlMethod = [
   'Method: bench/graphql.ts. Data: a dedicated database beside BENCH_DATABASE_URL (`<db>_graphql_large`: one tenant,',
   '4,000 portfolios, 100k positions, 656k cashflows), loaded once by `npm run admin -- seed --size large`, then',
   'VACUUM ANALYZE. Portico runs compiled (`node dist/main.js`; NODE_ENV=production, ROLE=api, LOG_LEVEL=warn, Postgres +',
-  'Redis from BENCH_REDIS_URL; rate limit raised and GRAPHQL_MAX_COST=20000 so the load test is not refused) and is',
+  'Redis from BENCH_REDIS_URL; rate limit raised so the load test is not refused) and is',
   'called with a client_credentials bearer token. PostGraphile 5 (Amber preset, node:http, pool of 10 like Portico,',
   'PgIndexBehaviorsPlugin disabled so `condition` can say deletedAt: null) runs from bench/postgraphile/ with a',
   'Promise.withResolvers polyfill on Node 20 and answers the same nested read in its dialect, scoped to the same tenant',

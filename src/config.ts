@@ -91,7 +91,7 @@ const schema = z.object({
   /** Most lexical tokens in one document, counted before parsing, so a huge document is never built. */
   GRAPHQL_MAX_TOKENS: z.preprocess(blankAsUnset, positiveInt('tokens').default(2000)),
   /** Highest estimated cost: 2 per object field, 1 per leaf, times a literal `first`/`last`. */
-  GRAPHQL_MAX_COST: z.preprocess(blankAsUnset, positiveInt('query cost').default(5000)),
+  GRAPHQL_MAX_COST: z.preprocess(blankAsUnset, positiveInt('query cost').default(20000)),
   /** Most directives in one operation. */
   GRAPHQL_MAX_DIRECTIVES: z.preprocess(blankAsUnset, nonNegativeInt('directives').default(50)),
   /** Most operations in one batched HTTP request (a JSON array body); 0 turns batching off. */

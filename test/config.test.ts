@@ -22,7 +22,7 @@ describe('configuration', () => {
         maxDepth: 10,
         maxAliases: 15,
         maxTokens: 2000,
-        maxCost: 5000,
+        maxCost: 20000,
         maxDirectives: 50,
         batchLimit: 0,
       },

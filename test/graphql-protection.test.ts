@@ -99,11 +99,11 @@ const fields = (count: number, field: (i: number) => string) =>
 // portfolios → positions → instrument → issuer through Relay edges: depth 9, the deepest
 // legitimate read.
 const nested = /* GraphQL */ `{
-  portfolios {
+  portfolios(first: 20) {
     edges { node {
       name
-      positions { edges { node { instrument { issuer { name } } } } }
-      cashflows { totalCount }
+      positions(first: 10) { edges { node { marketValue { amount currency } instrument { name isin issuer { name } } } } }
+      cashflows(first: 10, status: POSTED) { totalCount edges { node { kind amount { amount currency } valueDate } } }
     } }
   }
 }`;
@@ -128,7 +128,7 @@ const overDefaults = [
   },
   {
     limit: 'cost',
-    message: /^Query Cost limit of 5000 exceeded, found \d+\.$/,
+    message: /^Query Cost limit of 20000 exceeded, found \d+\.$/,
     query:
       '{ portfolios(first: 200) { edges { node { positions(first: 200) { edges { node { id } } } } } } }',
   },
