@@ -62,13 +62,14 @@ describe('tenant isolation over GraphQL', () => {
       const type = pascal(resource.name);
       const result = await dataOf(
         mine<Record<string, { __typename: string }>>(
-          `mutation ($id: ID!) { update: update${type}(id: $id, input: {}) { __typename } delete: delete${type}(id: $id) { __typename } }`,
+          `mutation ($id: ID!) { update: update${type}(id: $id, input: {}) { __typename ... on NotFoundError { id } } delete: delete${type}(id: $id) { __typename ... on NotFoundError { id } } }`,
           { id },
         ),
       );
+      // The refusal names the id as sent, never the row behind it.
       expect(result).toEqual({
-        update: { __typename: 'NotFoundError' },
-        delete: { __typename: 'NotFoundError' },
+        update: { __typename: 'NotFoundError', id },
+        delete: { __typename: 'NotFoundError', id },
       });
     },
   );

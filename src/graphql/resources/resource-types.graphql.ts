@@ -328,14 +328,17 @@ function addMutations(resource: ResourceDescription): void {
         args: { id: string; input: Record<string, unknown> },
         context: GraphQLContext,
       ) =>
-        withGraphQLFieldNames(resource, () =>
-          updateResource(
-            context.database.db,
-            resource,
-            context.viewer,
-            idOf(args.id),
-            domainInput(resource, args.input),
-          ),
+        withGraphQLFieldNames(
+          resource,
+          () =>
+            updateResource(
+              context.database.db,
+              resource,
+              context.viewer,
+              idOf(args.id),
+              domainInput(resource, args.input),
+            ),
+          args.id,
         ),
     }),
   );
@@ -347,8 +350,10 @@ function addMutations(resource: ResourceDescription): void {
       errors: result('Delete'),
       args: { id: t.arg.id({ required: true }) },
       resolve: (_root: unknown, args: { id: string }, context: GraphQLContext) =>
-        withGraphQLFieldNames(resource, () =>
-          deleteResource(context.database.db, resource, context.viewer, idOf(args.id)),
+        withGraphQLFieldNames(
+          resource,
+          () => deleteResource(context.database.db, resource, context.viewer, idOf(args.id)),
+          args.id,
         ),
     }),
   );
