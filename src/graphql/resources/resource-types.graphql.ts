@@ -221,7 +221,7 @@ function childConnectionField(t: any, child: ResourceDescription, column: string
     description,
     byPath: true,
     authScopes: { scope: read(child) },
-    args: { ...t.arg.connectionArgs(), ...filterArgs(t.arg ? t : t, child, column) },
+    args: { ...t.arg.connectionArgs(), ...filterArgs(t, child, column) },
     load: async (parentIds: string[], context: GraphQLContext, args: Record<string, unknown>) => {
       const { pages, count } = await listChildResources(
         context.database.db,
