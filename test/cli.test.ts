@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { lockDataDir } from '../src/platform/data-dir.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
 import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
 import { databaseUrl } from './helpers/environment.js';
-import { childEnv, runTs } from './helpers/processes.js';
+import { childEnv, root, runTs } from './helpers/processes.js';
 
 // The CLI runs as operators run it (a child process), against DATABASE_URL when the suite has one
 // and against an embedded data folder otherwise.
@@ -285,5 +286,32 @@ describe('admin CLI', () => {
     } finally {
       await release();
     }
+  });
+
+  it('takes over the folder at once from a holder that was killed', async () => {
+    const dataDir = path.join(folder, 'killed');
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { lockDataDir } = await import(${JSON.stringify(path.join(root, 'src/platform/data-dir.ts'))});
+         await lockDataDir(${JSON.stringify(dataDir)}); console.log('locked'); setInterval(() => {}, 1000);`,
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    holder.kill('SIGKILL');
+    await new Promise((resolve) => holder.once('exit', resolve));
+    // The lock is still there, fresh; its holder is gone, so it does not block.
+    const taken = await runTs(
+      'src/cli/admin.ts',
+      ['tenant', 'create', '--name', 'After a crash'],
+      childEnv({ PORTICO_DATA_DIR: dataDir }),
+    );
+    expect(taken.stderr).toBe('');
+    expect(taken.code).toBe(0);
   });
 });

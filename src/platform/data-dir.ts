@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 
@@ -11,26 +12,61 @@ export class DataDirBusyError extends Error {
   }
 }
 
+/** Who holds the lock: written beside it, so a holder that died can be told from one that lives. */
+const holderFile = (dataDir: string) => path.join(dataDir, 'portico.holder');
+
+/**
+ * Whether the recorded holder is certainly gone: a process of this host that no longer exists. A
+ * holder on another host (a shared volume) or one not yet recorded is taken to be alive.
+ */
+async function holderIsGone(dataDir: string): Promise<boolean> {
+  try {
+    const [host, pid] = (await readFile(holderFile(dataDir), 'utf8')).trim().split(' ');
+    if (host !== hostname() || !Number.isInteger(Number(pid)) || Number(pid) === process.pid) return false;
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * PGlite is one process's database: a second process opening the same folder would corrupt it.
- * The server and the admin CLI both take this lock; a crashed holder's lock goes stale in seconds.
+ * The server and the admin CLI both take this lock. A holder killed outright (no chance to release
+ * it) is recognised at once by its process id; otherwise its lock goes stale in seconds.
  */
 export async function lockDataDir(
   dataDir: string,
   onCompromised?: (error: Error) => void,
 ): Promise<() => Promise<void>> {
   await mkdir(dataDir, { recursive: true });
+  const options = {
+    lockfilePath: path.join(dataDir, 'portico.lock'),
+    stale: 10_000,
+    update: 2_500,
+    retries: 0,
+    realpath: false,
+    onCompromised: onCompromised ?? (() => {}),
+  };
+  let release: () => Promise<void>;
   try {
-    return await lockfile.lock(dataDir, {
-      lockfilePath: path.join(dataDir, 'portico.lock'),
-      stale: 10_000,
-      update: 2_500,
-      retries: 0,
-      realpath: false,
-      onCompromised: onCompromised ?? (() => {}),
-    });
+    release = await lockfile.lock(dataDir, options);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirBusyError(dataDir);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    if (!(await holderIsGone(dataDir))) throw new DataDirBusyError(dataDir);
+    // proper-lockfile only unlocks its own locks; the dead holder's is a directory to remove.
+    await rm(options.lockfilePath, { recursive: true, force: true });
+    try {
+      release = await lockfile.lock(dataDir, options);
+    } catch (again) {
+      // Another process reclaimed it first.
+      if ((again as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirBusyError(dataDir);
+      throw again;
+    }
   }
+  await writeFile(holderFile(dataDir), `${hostname()} ${process.pid}\n`);
+  return async () => {
+    await rm(holderFile(dataDir), { force: true });
+    await release();
+  };
 }
