@@ -1,7 +1,7 @@
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
-import { VersionDocument } from './generated/graphql.js';
+import { VersionDocument } from '../src/sdk/generated/graphql.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { accessToken, bearer, tenantWithClient } from './helpers/credentials.js';
 
