@@ -32,13 +32,15 @@ function visibleRows(db: ReadDb, resource: ResourceDescription, scope: TenantSco
   return query;
 }
 
-function applyFilters(
-  query: AnyQuery,
+/** The caller's rows that match the filters: every list and count starts here. */
+function matchingRows(
+  db: ReadDb,
   resource: ResourceDescription,
   scope: TenantScope,
   filters: FilterValues,
+  includeDeleted = false,
 ): AnyQuery {
-  let narrowed = query;
+  let narrowed = visibleRows(db, resource, scope, includeDeleted);
   for (const [name, value] of Object.entries(filters)) {
     if (value === undefined || value === null) continue;
     const spec = resource.filters[name];
@@ -88,12 +90,7 @@ export async function listRows(
 ): Promise<Row[]> {
   const table = resource.table;
   const forward = page.direction === 'forward';
-  let query = applyFilters(
-    visibleRows(db, resource, scope, options.includeDeleted),
-    resource,
-    scope,
-    filters,
-  );
+  let query = matchingRows(db, resource, scope, filters, options.includeDeleted);
   if (page.cursorId) query = query.where(`${table}.id`, forward ? '>' : '<', page.cursorId);
   return query
     .selectAll(table)
@@ -108,7 +105,7 @@ export async function countRows(
   scope: TenantScope,
   filters: FilterValues,
 ): Promise<number> {
-  const { count } = await applyFilters(visibleRows(db, resource, scope), resource, scope, filters)
+  const { count } = await matchingRows(db, resource, scope, filters)
     .select((eb: AnyQuery) => eb.fn.countAll().as('count'))
     .executeTakeFirstOrThrow();
   return Number(count);
@@ -132,7 +129,7 @@ export async function listChildRows(
   const table = resource.table;
   const forward = page.direction === 'forward';
   const untyped = db as unknown as Untyped;
-  const counted = applyFilters(visibleRows(db, resource, scope), resource, scope, filters)
+  const counted = matchingRows(db, resource, scope, filters)
     .where(`${table}.${parentColumn}`, 'in', parentIds)
     .selectAll(table)
     .select(
@@ -171,12 +168,7 @@ export async function countChildRows(
 ): Promise<Map<string, number>> {
   if (parentIds.length === 0) return new Map();
   const column = `${resource.table}.${parentColumn}`;
-  const rows: { parent: string; count: string | number }[] = await applyFilters(
-    visibleRows(db, resource, scope),
-    resource,
-    scope,
-    filters,
-  )
+  const rows: { parent: string; count: string | number }[] = await matchingRows(db, resource, scope, filters)
     .where(column, 'in', parentIds)
     .select([`${column} as parent`, (eb: AnyQuery) => eb.fn.countAll().as('count')])
     .groupBy(column)

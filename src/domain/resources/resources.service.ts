@@ -9,13 +9,14 @@ import { type Page, type PageRequest, pageOf } from '../pagination.js';
 import { type ResourceDescription, resourceNamed } from '../resource.js';
 import { type TenantScope, write } from '../write.js';
 import { domainErrorFor } from './database-errors.js';
-import { readInput, writable } from './resource-input.js';
+import { readInput } from './resource-input.js';
 import { publicRecord } from './resource-record.js';
 import {
   countChildRows,
   countRows,
   type FilterValues,
   findByIds,
+  hasWhiteLabel,
   insertRow,
   listChildRows,
   listRows,
@@ -35,7 +36,7 @@ export async function getResource(
   scope: TenantScope,
   id: string,
 ): Promise<Row> {
-  const [row] = isUuid(id) ? await findByIds(db, resource, scope, [id]) : [];
+  const [row] = await loadResources(db, resource, scope, [id]);
   if (!row) throw new NotFoundError(label(resource), id);
   return row;
 }
@@ -101,7 +102,8 @@ export async function countResources(
 
 /**
  * Every reference a write names must be a live row the caller can see, and a client-owned row's
- * references must all belong to one client: the one it is created for. Returns that client.
+ * references must all belong to one client: the one it is created for. Returns that client (for a
+ * new row; an update keeps the client it has).
  */
 async function checkReferences(
   db: Kysely<DB>,
@@ -113,6 +115,7 @@ async function checkReferences(
   const issues: Issue[] = [];
   let clientId = (current?.client_id as string | undefined) ?? undefined;
   let clientField = 'client_id';
+  let client: Row | undefined;
   for (const [column, spec] of Object.entries(resource.fields)) {
     const id = values[column];
     if (spec.type !== 'reference' || typeof id !== 'string' || !spec.references) continue;
@@ -123,6 +126,7 @@ async function checkReferences(
       continue;
     }
     if (resource.owner !== 'client') continue;
+    if (target.name === 'client') client = row;
     const owner = target.name === 'client' ? row.id : (row.client_id as string | undefined);
     if (!owner) continue;
     if (clientId === undefined) {
@@ -133,11 +137,12 @@ async function checkReferences(
     }
   }
   if (issues.length > 0) throw ValidationError.of(issues);
-  if (resource.owner !== 'client') return undefined;
+  if (resource.owner !== 'client' || current) return undefined;
   if (!clientId) throw new ValidationError('client_id', 'is required');
-  const [client] = await findByIds(db, resourceNamed('client'), scope, [clientId]);
-  if (!client) throw new ValidationError('client_id', 'no client with this id');
-  return client;
+  if (client) return client;
+  const [owner] = await findByIds(db, resourceNamed('client'), scope, [clientId]);
+  if (!owner) throw new ValidationError('client_id', 'no client with this id');
+  return owner;
 }
 
 function eventType(resource: ResourceDescription, change: 'created' | 'updated' | 'deleted'): EventType {
@@ -146,10 +151,7 @@ function eventType(resource: ResourceDescription, change: 'created' | 'updated' 
 
 /** The white label a row belongs to: its client's, the caller's for a new client, none for reference data. */
 function rowScope(resource: ResourceDescription, scope: TenantScope, row: Row): TenantScope {
-  const whiteLabelId =
-    resource.owner === 'client' || resource.table === 'clients'
-      ? ((row.white_label_id as string | null) ?? null)
-      : null;
+  const whiteLabelId = hasWhiteLabel(resource) ? ((row.white_label_id as string | null) ?? null) : null;
   return { tenantId: scope.tenantId, whiteLabelId };
 }
 
@@ -207,9 +209,7 @@ export async function updateResource(
       const was = publicRecord(resource, before);
       const now = publicRecord(resource, after);
       const changed = Object.keys(values).filter(
-        (column) =>
-          writable(resource.fields[column] as never, 'update') &&
-          JSON.stringify(was[column]) !== JSON.stringify(now[column]),
+        (column) => JSON.stringify(was[column]) !== JSON.stringify(now[column]),
       );
       if (changed.length === 0) throw new Unchanged(before);
       emit({ type: eventType(resource, 'updated'), resourceId: id, data: now, changedFields: changed });

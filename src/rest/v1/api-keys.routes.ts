@@ -12,7 +12,7 @@ import { isScope, type Scope } from '../../auth/scopes.js';
 import { InsufficientScopeError } from '../../auth/viewer.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { Database } from '../../platform/database.js';
-import { pageOf, readPage } from './pagination.js';
+import { cursorPage, readPage } from './pagination.js';
 
 function present(key: ApiKeyView) {
   return {
@@ -90,7 +90,7 @@ export function registerApiKeyRoutes(
   v1.get('/api-keys', { config }, async (request) => {
     const page = readPage(request.query as Record<string, unknown>);
     const rows = await listKeys(db, request.viewer, { ...page, limit: page.limit + 1 });
-    const { data, next_cursor } = pageOf(rows, page.limit);
+    const { data, next_cursor } = cursorPage(rows, page);
     return { data: data.map(present), next_cursor };
   });
 

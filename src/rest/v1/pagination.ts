@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/errors.js';
-import { decodeCursor, encodeCursor, maxPageSize } from '../../domain/pagination.js';
+import { decodeCursor, encodeCursor, maxPageSize, pageOf } from '../../domain/pagination.js';
 
 export const defaultLimit = 50;
 
@@ -24,12 +24,16 @@ export function readPage(query: { limit?: unknown; cursor?: unknown }): PageRequ
   return { limit, after: decodeCursor(query.cursor, 'cursor') };
 }
 
-/** Fetch `limit + 1` rows; the extra one only says whether there is a next page. */
-export function pageOf<T extends { id: string }>(
+/** v1's page of rows fetched `limit + 1` at a time (the shared keyset rule), with its next cursor. */
+export function cursorPage<T extends { id: string }>(
   rows: T[],
-  limit: number,
+  request: PageRequest,
 ): { data: T[]; next_cursor: string | null } {
-  const data = rows.slice(0, limit);
-  const last = data.at(-1);
-  return { data, next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  const page = pageOf(rows, {
+    direction: 'forward',
+    limit: request.limit,
+    ...(request.after ? { cursorId: request.after } : {}),
+  });
+  const last = page.rows.at(-1);
+  return { data: page.rows, next_cursor: page.hasNext && last ? encodeCursor(last.id) : null };
 }
