@@ -2,7 +2,7 @@ import { ValidationError } from '../../domain/errors.js';
 import { decodeCursor, type PageRequest, pageSize } from '../../domain/pagination.js';
 import { camel, type ResourceDescription } from '../../domain/resource.js';
 import type { FilterValues } from '../../domain/resources/resources.repository.js';
-import { localId } from './graphql-names.js';
+import { domainValue, inputName } from './graphql-names.js';
 
 /** Relay connection arguments → a keyset window. `first` and `last` together are refused. */
 export function readPage(args: Record<string, unknown>): PageRequest {
@@ -34,10 +34,20 @@ export function readFilters(resource: ResourceDescription, args: Record<string, 
   for (const [name, spec] of Object.entries(resource.filters)) {
     const value = args[camel(name)];
     if (value === undefined || value === null) continue;
-    values[name] =
-      spec.field.type === 'reference' && spec.field.references && typeof value === 'string'
-        ? localId(value, spec.field.references, camel(name))
-        : value;
+    values[name] = domainValue(spec.field, value, camel(name));
+  }
+  return values;
+}
+
+/** Mutation input (GraphQL names, global ids) → the domain's input (columns, row ids). */
+export function readInputArgument(
+  resource: ResourceDescription,
+  input: Record<string, unknown>,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [column, spec] of Object.entries(resource.fields)) {
+    const name = inputName(column, spec);
+    if (name in input) values[column] = domainValue(spec, input[name], name);
   }
   return values;
 }

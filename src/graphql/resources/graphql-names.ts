@@ -32,6 +32,13 @@ export function localId(globalId: string, resource: string, field: string): stri
   return decoded.id;
 }
 
+/** A value as the domain takes it: a reference's global id becomes its row id, checked for type. */
+export function domainValue(spec: FieldSpec, value: unknown, field: string): unknown {
+  return spec.type === 'reference' && spec.references && typeof value === 'string'
+    ? localId(value, spec.references, field)
+    : value;
+}
+
 /** A domain validation error (fields named by column) renamed to the mutation's input fields. */
 export function renamedForGraphQL(resource: ResourceDescription, error: ValidationError): ValidationError {
   return ValidationError.of(

@@ -31,7 +31,7 @@ import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { mutationErrors } from '../errors.graphql.js';
 import { Money } from '../scalars.graphql.js';
-import { readFilters, readPage } from './graphql-arguments.js';
+import { readFilters, readInputArgument, readPage } from './graphql-arguments.js';
 import { withGraphQLFieldNames } from './graphql-errors.js';
 import { inputName, localId, typeName } from './graphql-names.js';
 
@@ -275,21 +275,6 @@ function inputType(resource: ResourceDescription, mode: 'create' | 'update') {
   });
 }
 
-/** Mutation input (GraphQL names, global ids) → the domain's input (columns, row ids). */
-function domainInput(resource: ResourceDescription, input: Record<string, unknown>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [column, spec] of Object.entries(resource.fields)) {
-    const name = inputName(column, spec);
-    if (!(name in input)) continue;
-    const value = input[name];
-    values[column] =
-      spec.type === 'reference' && typeof value === 'string' && spec.references
-        ? localId(value, spec.references, name)
-        : value;
-  }
-  return values;
-}
-
 function addMutations(resource: ResourceDescription): void {
   const Type = typeName(resource);
   const ref = nodeRef(resource.name);
@@ -312,7 +297,12 @@ function addMutations(resource: ResourceDescription): void {
       args: { input: t.arg({ type: createInput, required: true }) },
       resolve: (_root: unknown, args: { input: Record<string, unknown> }, context: GraphQLContext) =>
         withGraphQLFieldNames(resource, () =>
-          createResource(context.database.db, resource, context.viewer, domainInput(resource, args.input)),
+          createResource(
+            context.database.db,
+            resource,
+            context.viewer,
+            readInputArgument(resource, args.input),
+          ),
         ),
     }),
   );
@@ -336,7 +326,7 @@ function addMutations(resource: ResourceDescription): void {
               resource,
               context.viewer,
               idOf(args.id),
-              domainInput(resource, args.input),
+              readInputArgument(resource, args.input),
             ),
           args.id,
         ),
