@@ -2,6 +2,7 @@
 // per Portico run with BENCH_GRAPHQL_PROFILE=<folder>). Bundled code is mapped back through the
 // bundle's source maps, so time is attributed to the package or source file it came from.
 // Usage: npx tsx bench/cpu-profile-summary.ts <file.cpuprofile> [top N]
+//        npx tsx bench/cpu-profile-summary.ts <file.cpuprofile> --callers <function label substring>
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,33 @@ function bucket(source: string): string {
   }
   const src = source.lastIndexOf('/src/');
   return src >= 0 ? source.slice(src + 1) : source;
+}
+
+/** Who calls the functions whose label contains `needle`: their callers, by the callee's self time. */
+export function callers(profile: Profile, needle: string, top = 25): string[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (node: ProfileNode) =>
+    `${node.callFrame.functionName || '(anonymous)'}  ${bucket(origin(node.callFrame))}:${node.callFrame.lineNumber}`;
+  const byCaller = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    if (!node || !label(node).includes(needle)) return;
+    const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+    const caller = byId.get(parent.get(id) ?? -1);
+    const key = caller ? label(caller) : '(none)';
+    byCaller.set(key, (byCaller.get(key) ?? 0) + delta);
+    total += delta;
+  });
+  return [
+    `${total.toFixed(0)} ms in functions matching "${needle}", by caller`,
+    ...[...byCaller.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, ms]) => `${((100 * ms) / total).toFixed(1).padStart(5)} %  ${name}`),
+  ];
 }
 
 export function summarise(profile: Profile, top = 25): string[] {
@@ -140,5 +168,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const file = process.argv[2];
   if (!file) throw new Error('usage: tsx bench/cpu-profile-summary.ts <file.cpuprofile> [top N]');
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  process.stdout.write(`${summarise(profile, Number(process.argv[3] ?? 25)).join('\n')}\n`);
+  const needle = process.argv.indexOf('--callers');
+  const lines =
+    needle > 0
+      ? callers(profile, process.argv[needle + 1] ?? '')
+      : summarise(profile, Number(process.argv[3] ?? 25));
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -65,6 +65,25 @@ async function loadEsbuild() {
   }
 }
 
+const graphqlFolder = path.join(root, 'node_modules', 'graphql');
+
+/**
+ * One graphql instance: its ES module files for every import and require of `graphql` or a subpath
+ * (`graphql/language/parser.js`), so no package gets the CommonJS copy, whose classes would fail
+ * the other copy's instanceof checks.
+ */
+const singleGraphql = {
+  name: 'single-graphql',
+  setup(build) {
+    build.onResolve({ filter: /^graphql(\/.*)?$/ }, ({ path: specifier }) => {
+      const subpath = specifier.slice('graphql'.length).replace(/^\//, '').replace(/\.(m?js)$/, '');
+      const base = path.join(graphqlFolder, subpath || 'index');
+      const file = existsSync(`${base}.mjs`) ? `${base}.mjs` : path.join(base, 'index.mjs');
+      return { path: file };
+    });
+  },
+};
+
 /** Bundles every entry point into dist/ and records what it was built from. */
 export async function build(esbuild) {
   const result = await esbuild
@@ -87,9 +106,10 @@ export async function build(esbuild) {
       logLevel: 'error',
       // PGlite finds its WebAssembly and data files next to its own modules; pg-native is optional.
       external: ['@electric-sql/pglite', 'pg-native'],
-      // One graphql instance: for Node, esbuild takes each package's `main` (graphql's CommonJS
-      // entry) for imports and require() alike, so Pothos, Yoga and our code share one copy.
-      mainFields: ['main', 'module'],
+      // ES modules wherever a package ships them: esbuild hoists them into direct calls, where
+      // CommonJS exports are read through property getters on every call (graphql's hot paths).
+      mainFields: ['module', 'main'],
+      plugins: [singleGraphql],
       // Bundled CommonJS packages call require() for Node's built-ins.
       banner: {
         js: "import { createRequire as __portico_require } from 'node:module'; const require = __portico_require(import.meta.url);",

@@ -207,7 +207,8 @@ const introspection = [
   '{ __type(name: "Portfolio") { name fields { name } } }',
 ];
 
-// Field, enum value (in the document) and enum value (in variables): each suggests a name by default.
+// Field, enum value (in the document) and enum value (in variables). Validation suggests a name by
+// default; variables are coerced by the compiled executor, which names the variable and the value.
 const misspelt = [
   { query: '{ portfolio { id } }', suggestion: 'Did you mean "portfolios"' },
   {
@@ -217,7 +218,7 @@ const misspelt = [
   {
     query: 'query ($s: CashflowStatus) { cashflows(status: $s) { totalCount } }',
     variables: { s: 'POSTD' },
-    suggestion: 'Did you mean the enum value "POSTED"',
+    suggestion: 'Variable "$s" got invalid value "POSTD"',
   },
 ];
 

@@ -66,8 +66,32 @@ describe('GraphQL over the described resources', () => {
     }
     expect(sizes[1]).toBeGreaterThan(sizes[0] as number); // more rows at 50 …
     expect(counts[0]).toBe(counts[1]); // … for the same statements
-    // portfolios, positions, instruments, issuers, cashflows (their count in the same statement).
-    expect(counts[1]).toBeLessThanOrEqual(5);
+    // portfolios; positions with their instruments and issuers; cashflows with their counts.
+    expect(counts[1]).toBe(3);
+  });
+
+  it('reads relations along with a list the same as one by one, through fragments too', async () => {
+    const query = /* GraphQL */ `
+      fragment Held on Instrument { id name isin issuer { ...Named } }
+      fragment Named on Issuer { id name }
+      query Along {
+        positions(first: 30) { edges { node { id instrument { ...Held } } } }
+      }`;
+    const before = app.database.statements();
+    const { positions } = await dataOf(
+      gql<{ positions: Connection<{ instrument: { id: string; issuer: { id: string } | null } }> }>(query),
+    );
+    expect(app.database.statements() - before).toBe(1);
+    expect(positions.edges.length).toBe(30);
+    for (const { node } of positions.edges.slice(0, 5)) {
+      const { node: alone } = await dataOf(
+        gql<{ node: unknown }>(
+          'query ($id: ID!) { node(id: $id) { ... on Instrument { id name isin issuer { id name } } } }',
+          { id: node.instrument.id },
+        ),
+      );
+      expect(node.instrument).toEqual(alone);
+    }
   });
 
   it('pages a connection with cursors, every row exactly once', async () => {
@@ -190,6 +214,15 @@ describe('GraphQL over the described resources', () => {
     expect(codes(positions)).toEqual([['FORBIDDEN', ['instruments:read']]]);
     const portfolios = await limited('{ portfolios(first: 1) { totalCount } }');
     expect(codes(portfolios)).toEqual([['FORBIDDEN', ['portfolios:read']]]);
+    // node and nodes reach a type by id alone: the type's own read scope still applies.
+    const { portfolios: some } = await dataOf(
+      gql<{ portfolios: Connection<{ id: string }> }>('{ portfolios(first: 1) { edges { node { id } } } }'),
+    );
+    const id = some.edges[0]?.node.id;
+    const byId = await limited('query ($id: ID!) { node(id: $id) { id } }', { id });
+    expect(codes(byId)).toEqual([['FORBIDDEN', ['portfolios:read']]]);
+    const byIds = await limited('query ($id: ID!) { nodes(ids: [$id]) { id } }', { id });
+    expect(codes(byIds)).toEqual([['FORBIDDEN', ['portfolios:read']]]);
     const create = await limited(
       'mutation { createIndustry(input: { code: "X", name: "X", sector: "X" }) { __typename } }',
     );

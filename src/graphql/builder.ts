@@ -26,7 +26,7 @@ export const builder = new SchemaBuilder<{
   // Expected failures become typed results only where a field lists them; anything else is thrown.
   errors: { defaultTypes: [] },
   scopeAuth: {
-    authScopes: async (context) => ({ scope: (scope: Scope) => context.viewer.scopes.has(scope) }),
+    authScopes: (context) => ({ scope: (scope: Scope) => context.viewer.scopes.has(scope) }),
     unauthorizedError: (_parent, _context, info, result) => {
       const scopes = missingScopes(result.failure);
       const needs = scopes.length > 0 ? `needs the ${scopes.join(' or ')} scope` : result.message;

@@ -119,7 +119,15 @@ function hideSuggestions(errors: readonly Error[] | undefined): void {
 
 /** Schema names must not leak through suggestions: validation errors and variable coercion errors. */
 function useNoSuggestions(): Plugin {
-  const onResult = ({ result }: { result: ExecutionResult }) => hideSuggestions(result.errors);
+  const onResult = ({ result, setResult }: ResultHook) => {
+    if (!result.errors?.some((error) => error.message.search(suggestion) >= 0)) return;
+    setResult({
+      ...result,
+      errors: result.errors.map((error) =>
+        rebuilt(error, error.message.replace(suggestion, ''), error.extensions),
+      ),
+    });
+  };
   return {
     onValidate() {
       return ({ valid, result }) => {
@@ -135,6 +143,40 @@ function useNoSuggestions(): Plugin {
   };
 }
 
+type ResultHook = { result: ExecutionResult; setResult: (result: ExecutionResult) => void };
+
+/**
+ * A GraphQLError built by graphql-js, with `message` and the rest as the error's own. The compiled
+ * executor (graphql-jit) reports errors as objects that only inherit from GraphQLError, with a
+ * read-only message and the name "Error", which Yoga would take for an unexpected failure.
+ */
+function rebuilt(
+  error: GraphQLError,
+  message: string,
+  extensions: GraphQLError['extensions'] | undefined,
+  originalError?: Error,
+): GraphQLError {
+  const copy = new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError,
+    extensions,
+  });
+  if (!copy.locations && error.locations) {
+    Object.defineProperty(copy, 'locations', { value: error.locations, enumerable: true });
+  }
+  return copy;
+}
+
+/** An expected error as graphql-js would have built it (the compiled executor wraps the thrown one). */
+function expectedError(error: GraphQLError): GraphQLError {
+  if (error.name === 'GraphQLError' && error.originalError == null) return error;
+  const thrown = error.originalError instanceof GraphQLError ? error.originalError : undefined;
+  return rebuilt(error, error.message, { ...thrown?.extensions, ...error.extensions });
+}
+
 /** A GraphQLError raised on purpose (FORBIDDEN, a refused limit …), not one wrapping a failure. */
 export function isExpectedGraphQLError(error: unknown): error is GraphQLError {
   if (!(error instanceof GraphQLError)) return false;
@@ -148,7 +190,8 @@ function domainExtensions(error: unknown): Record<string, unknown> | undefined {
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND' };
   if (error instanceof ConflictError) return { code: 'CONFLICT' };
   if (error instanceof AuthenticationError) return { code: 'UNAUTHENTICATED' };
-  if (error instanceof InsufficientScopeError) return { code: 'FORBIDDEN' };
+  if (error instanceof InsufficientScopeError)
+    return { code: 'FORBIDDEN', reason: 'insufficient_scope', scopes: [error.scope] };
   return undefined;
 }
 
@@ -164,34 +207,25 @@ export function clientError(
   requestId: string | undefined,
   options: { details: boolean; log: Pick<Logger, 'error'> },
 ): GraphQLError {
-  if (isExpectedGraphQLError(error)) return error;
-  const located = error instanceof GraphQLError ? error : undefined;
-  const original = located?.originalError ?? error;
-  const where = {
-    ...(located?.nodes ? { nodes: located.nodes } : {}),
-    ...(located?.source ? { source: located.source } : {}),
-    ...(located?.positions ? { positions: located.positions } : {}),
-    ...(located?.path ? { path: located.path } : {}),
-  };
+  if (isExpectedGraphQLError(error)) return expectedError(error);
+  const located = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+  const original = located.originalError ?? error;
   const domain = domainExtensions(original);
-  if (domain) return new GraphQLError((original as Error).message, { ...where, extensions: domain });
-  options.log.error({ err: original, requestId, path: located?.path?.join('.') }, 'GraphQL operation failed');
-  return new GraphQLError(unexpectedErrorMessage, {
-    ...where,
-    extensions: {
-      code: 'INTERNAL_SERVER_ERROR',
-      ...(requestId ? { requestId } : {}),
-      // Yoga's marker: a response holding only unexpected errors is a 500. Never sent to clients.
-      unexpected: true,
-      ...(options.details
-        ? {
-            originalError:
-              original instanceof Error
-                ? { message: original.message, stack: original.stack }
-                : { message: String(original) },
-          }
-        : {}),
-    },
+  if (domain) return rebuilt(located, (original as Error).message, domain);
+  options.log.error({ err: original, requestId, path: located.path?.join('.') }, 'GraphQL operation failed');
+  return rebuilt(located, unexpectedErrorMessage, {
+    code: 'INTERNAL_SERVER_ERROR',
+    ...(requestId ? { requestId } : {}),
+    // Yoga's marker: a response holding only unexpected errors is a 500. Never sent to clients.
+    unexpected: true,
+    ...(options.details
+      ? {
+          originalError:
+            original instanceof Error
+              ? { message: original.message, stack: original.stack }
+              : { message: String(original) },
+        }
+      : {}),
   });
 }
 
@@ -203,8 +237,8 @@ function useErrorMasking(options: ProtectionOptions): Plugin {
   const settings = { details: !options.production, log: options.log };
   const maskerFor = (contextValue: unknown) => {
     const requestId = (contextValue as { requestId?: string } | undefined)?.requestId;
-    return ({ result, setResult }: { result: ExecutionResult; setResult: (r: ExecutionResult) => void }) => {
-      if (result.errors?.some((error) => !isExpectedGraphQLError(error))) {
+    return ({ result, setResult }: ResultHook) => {
+      if (result.errors?.length) {
         setResult({
           ...result,
           errors: result.errors.map((error) => clientError(error, requestId, settings)),

@@ -3,7 +3,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { PageRequest } from '../pagination.js';
 import type { ResourceDescription } from '../resource.js';
-import { visibleTo } from '../visibility.js';
+import { joinedVisibleTo, visibleTo } from '../visibility.js';
 import type { ReadDb, TenantScope, WriteTx } from '../write.js';
 
 export type Row = Record<string, unknown> & { id: string };
@@ -66,6 +66,90 @@ function throughIds(path: readonly { table: string; column: string }[], scope: T
   return inner;
 }
 
+/**
+ * A to-one relation read along with each row, in the same statement (and its own, nested): the
+ * row it references, or none when that row is deleted or not the caller's. Read it back with
+ * `relatedRow`.
+ */
+export interface Include {
+  /** The reference column on the including row. */
+  column: string;
+  /** The resource it references. */
+  resource: ResourceDescription;
+  includes: readonly Include[];
+}
+
+const related = Symbol('related rows');
+type WithRelated = { [related]?: Record<string, Row> };
+
+/** The row a reference column points at, when an Include read it along. */
+export function relatedRow(row: Row, column: string): Row | undefined {
+  return (row as WithRelated)[related]?.[column];
+}
+
+/** What a related row carries: its described fields, which is what any surface renders of it. */
+function includedColumns(resource: ResourceDescription): string[] {
+  const columns = new Set(['id', ...Object.keys(resource.fields)]);
+  for (const spec of Object.values(resource.fields)) if (spec.currency) columns.add(spec.currency);
+  return [...columns];
+}
+
+interface Joined {
+  alias: string;
+  parent: string | undefined;
+  column: string;
+  columns: string[];
+}
+
+/**
+ * Left-joins each included relation (aliases r1, r2 …) under the same tenant, white-label and
+ * live-row rules as a read of its own, selecting its columns as `r1__name`; `attach` moves them
+ * into related rows.
+ */
+function withIncludes(
+  query: AnyQuery,
+  baseAlias: string,
+  scope: TenantScope,
+  includes: readonly Include[],
+): { query: AnyQuery; attach: (rows: Row[]) => void } {
+  const joined: Joined[] = [];
+  const join = (parentAlias: string, parent: string | undefined, list: readonly Include[]) => {
+    for (const include of list) {
+      const alias = `r${joined.length + 1}`;
+      const table = include.resource.table;
+      const columns = includedColumns(include.resource);
+      joined.push({ alias, parent, column: include.column, columns });
+      query = query
+        .leftJoin(`${table} as ${alias}`, (on: AnyQuery) =>
+          joinedVisibleTo(on.onRef(`${alias}.id`, '=', `${parentAlias}.${include.column}`), scope, alias, {
+            whiteLabel: hasWhiteLabel(include.resource),
+          }).on(`${alias}.deleted_at`, 'is', null),
+        )
+        .select(columns.map((column) => `${alias}.${column} as ${alias}__${column}`));
+      join(alias, alias, include.includes);
+    }
+  };
+  join(baseAlias, undefined, includes);
+  const attach = (rows: Row[]) => {
+    if (joined.length === 0) return;
+    for (const row of rows) {
+      const byAlias = new Map<string | undefined, Row>([[undefined, row]]);
+      for (const { alias, parent, column, columns } of joined) {
+        const owner = byAlias.get(parent);
+        if (!owner || row[`${alias}__id`] == null) continue;
+        const value: Record<string, unknown> = {};
+        for (const name of columns) value[name] = row[`${alias}__${name}`];
+        const target = value as Row;
+        byAlias.set(alias, target);
+        const holder = owner as WithRelated;
+        holder[related] ??= {};
+        holder[related][column] = target;
+      }
+    }
+  };
+  return { query, attach };
+}
+
 export async function findByIds(
   db: ReadDb,
   resource: ResourceDescription,
@@ -86,17 +170,19 @@ export async function listRows(
   scope: TenantScope,
   filters: FilterValues,
   page: PageRequest,
-  options: { includeDeleted?: boolean } = {},
+  options: { includeDeleted?: boolean; includes?: readonly Include[] } = {},
 ): Promise<Row[]> {
   const table = resource.table;
   const forward = page.direction === 'forward';
   let query = matchingRows(db, resource, scope, filters, options.includeDeleted);
   if (page.cursorId) query = query.where(`${table}.id`, forward ? '>' : '<', page.cursorId);
-  return query
-    .selectAll(table)
+  const included = withIncludes(query.selectAll(table), table, scope, options.includes ?? []);
+  const rows: Row[] = await included.query
     .orderBy(`${table}.id`, forward ? 'asc' : 'desc')
     .limit(page.limit + 1)
     .execute();
+  included.attach(rows);
+  return rows;
 }
 
 export async function countRows(
@@ -124,6 +210,7 @@ export async function listChildRows(
   parentIds: readonly string[],
   filters: FilterValues,
   page: PageRequest,
+  includes: readonly Include[] = [],
 ): Promise<{ rows: Row[]; totals: Map<string, number> }> {
   if (parentIds.length === 0) return { rows: [], totals: new Map() };
   const table = resource.table;
@@ -142,12 +229,18 @@ export async function listChildRows(
       'portico_rank',
     ),
   );
-  const rows = (await untyped
-    .selectFrom(ranked.as('ranked'))
-    .selectAll()
+  // Related rows are joined to the window only, not to every row it was ranked from.
+  const included = withIncludes(
+    untyped.selectFrom(ranked.as('ranked')).selectAll('ranked'),
+    'ranked',
+    scope,
+    includes,
+  );
+  const rows = (await included.query
     .where('portico_rank', '<=', page.limit + 1)
-    .orderBy('id', forward ? 'asc' : 'desc')
+    .orderBy('ranked.id', forward ? 'asc' : 'desc')
     .execute()) as Row[];
+  included.attach(rows);
   const totals = new Map<string, number>();
   for (const row of rows) {
     totals.set(row[parentColumn] as string, Number(row.portico_total));

@@ -17,6 +17,7 @@ import {
   type FilterValues,
   findByIds,
   hasWhiteLabel,
+  type Include,
   insertRow,
   listChildRows,
   listRows,
@@ -26,7 +27,8 @@ import {
   updateRow,
 } from './resources.repository.js';
 
-export type { FilterValues, Row };
+export { relatedRow } from './resources.repository.js';
+export type { FilterValues, Include, Row };
 
 const label = (resource: ResourceDescription) => resource.name.replaceAll('_', ' ');
 
@@ -63,8 +65,18 @@ export async function listChildResources(
   parentIds: readonly string[],
   filters: FilterValues,
   page: PageRequest,
+  includes: readonly Include[] = [],
 ): Promise<{ pages: Map<string, Page<Row>>; count: (parentId: string) => Promise<number> }> {
-  const { rows, totals } = await listChildRows(db, resource, scope, column, parentIds, filters, page);
+  const { rows, totals } = await listChildRows(
+    db,
+    resource,
+    scope,
+    column,
+    parentIds,
+    filters,
+    page,
+    includes,
+  );
   const byParent = new Map<string, Row[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[column] as string)?.push(row);
   const pages = new Map([...byParent].map(([id, own]) => [id, pageOf(own, page)]));
@@ -86,7 +98,7 @@ export async function listResources(
   scope: TenantScope,
   filters: FilterValues,
   page: PageRequest,
-  options: { includeDeleted?: boolean } = {},
+  options: { includeDeleted?: boolean; includes?: readonly Include[] } = {},
 ): Promise<Page<Row>> {
   return pageOf(await listRows(db, resource, scope, filters, page, options), page);
 }

@@ -4,7 +4,9 @@
 // a connection type with totalCount, the list query with the description's filters, and the create,
 // update and delete mutations with typed errors. One statement per nesting level, however many
 // rows each level returns.
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Scope } from '../../auth/scopes.js';
+import { requireScope } from '../../auth/viewer.js';
 import { encodeCursor, type Page } from '../../domain/pagination.js';
 import {
   camel,
@@ -25,6 +27,7 @@ import {
   listResources,
   loadResources,
   type Row,
+  relatedRow,
   updateResource,
 } from '../../domain/resources/resources.service.js';
 import { builder } from '../builder.js';
@@ -33,7 +36,9 @@ import { mutationErrors } from '../errors.graphql.js';
 import { Money } from '../scalars.graphql.js';
 import { readFilters, readInputArgument, readPage } from './graphql-arguments.js';
 import { withGraphQLFieldNames } from './graphql-errors.js';
+import { includesFor, relationField } from './graphql-includes.js';
 import { inputName, localId, typeName } from './graphql-names.js';
+import { loaderAtPlace } from './path-loaders.js';
 
 const read = (resource: ResourceDescription) => `${resource.family}:read` as Scope;
 const writeScope = (resource: ResourceDescription) => `${resource.family}:write` as Scope;
@@ -139,8 +144,13 @@ function filterArgs(t: any, resource: ResourceDescription, exclude?: string) {
 function declare(resource: ResourceDescription): void {
   const ref = builder.loadableNodeRef<Row | Error>(typeName(resource), {
     id: { resolve: (row: Row) => row.id },
-    load: (ids: string[], context: GraphQLContext) =>
-      loadResources(context.database.db, resource, context.viewer, ids),
+    // Every field that returns this type asks for its read scope; node and nodes reach the type
+    // only through this loader, so it asks too. (Checked per field, not per object of the type:
+    // the compiled executor calls isTypeOf without the request's context.)
+    load: (ids: string[], context: GraphQLContext) => {
+      requireScope(context.viewer, read(resource));
+      return loadResources(context.database.db, resource, context.viewer, ids);
+    },
     sort: (row: Row) => row.id,
   } as any);
   nodeRefs.set(resource.name, ref);
@@ -165,19 +175,19 @@ function declare(resource: ResourceDescription): void {
 function implement(resource: ResourceDescription): void {
   nodeRef(resource.name).implement({
     description: resource.description,
-    authScopes: { scope: read(resource) },
     fields: (t: any) => {
       const fields: Record<string, any> = {};
       for (const [column, spec] of Object.entries(resource.fields)) {
         if (spec.type === 'id') continue; // the Node interface's global id
         if (spec.type === 'reference' && spec.references) {
           const target = resourceNamed(spec.references);
-          fields[camel(relationName(column))] = t.field({
+          fields[relationField(column)] = t.field({
             type: nodeRef(target.name),
             nullable: spec.nullable,
             description: spec.description,
             authScopes: { scope: read(target) },
-            resolve: (row: Row) => row[column] ?? null,
+            // The row itself when the list read it along, else its id for the target's loader.
+            resolve: (row: Row) => relatedRow(row, column) ?? row[column] ?? null,
           });
         } else if (spec.type === 'money' && spec.currency) {
           const currency = spec.currency;
@@ -216,25 +226,30 @@ function implement(resource: ResourceDescription): void {
  * totalCount, when asked for, one grouped count for them all.
  */
 function childConnectionField(t: any, child: ResourceDescription, column: string, description: string) {
-  return t.loadable({
+  return t.field({
     type: connectionRef(child.name),
     description,
-    byPath: true,
     authScopes: { scope: read(child) },
     args: { ...t.arg.connectionArgs(), ...filterArgs(t, child, column) },
-    load: async (parentIds: string[], context: GraphQLContext, args: Record<string, unknown>) => {
-      const { pages, count } = await listChildResources(
-        context.database.db,
-        child,
-        context.viewer,
-        column,
-        parentIds,
-        readFilters(child, args),
-        readPage(args),
-      );
-      return parentIds.map((id) => connectionOf(pages.get(id) ?? emptyPage, () => count(id)));
-    },
-    resolve: (parent: Row) => parent.id,
+    resolve: (
+      parent: Row,
+      args: Record<string, unknown>,
+      context: GraphQLContext,
+      info: GraphQLResolveInfo,
+    ) =>
+      loaderAtPlace(context, info, async (parentIds) => {
+        const { pages, count } = await listChildResources(
+          context.database.db,
+          child,
+          context.viewer,
+          column,
+          parentIds,
+          readFilters(child, args),
+          readPage(args),
+          includesFor(child, info),
+        );
+        return parentIds.map((id) => connectionOf(pages.get(id) ?? emptyPage, () => count(id)));
+      }).load(parent.id),
   });
 }
 
@@ -245,11 +260,18 @@ function addListQuery(resource: ResourceDescription): void {
       description: `${resource.description} Newest last; filters combine with AND.`,
       authScopes: { scope: read(resource) },
       args: { ...t.arg.connectionArgs(), ...filterArgs(t, resource) },
-      resolve: async (_root: unknown, args: Record<string, unknown>, context: GraphQLContext) => {
+      resolve: async (
+        _root: unknown,
+        args: Record<string, unknown>,
+        context: GraphQLContext,
+        info: GraphQLResolveInfo,
+      ) => {
         const page = readPage(args);
         const filters = readFilters(resource, args);
         const { db } = context.database;
-        const result = await listResources(db, resource, context.viewer, filters, page);
+        const result = await listResources(db, resource, context.viewer, filters, page, {
+          includes: includesFor(resource, info),
+        });
         return connectionOf(result, () => countResources(db, resource, context.viewer, filters));
       },
     }),
