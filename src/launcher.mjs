@@ -76,7 +76,10 @@ const singleGraphql = {
   name: 'single-graphql',
   setup(build) {
     build.onResolve({ filter: /^graphql(\/.*)?$/ }, ({ path: specifier }) => {
-      const subpath = specifier.slice('graphql'.length).replace(/^\//, '').replace(/\.(m?js)$/, '');
+      const subpath = specifier
+        .slice('graphql'.length)
+        .replace(/^\//, '')
+        .replace(/\.(m?js)$/, '');
       const base = path.join(graphqlFolder, subpath || 'index');
       const file = existsSync(`${base}.mjs`) ? `${base}.mjs` : path.join(base, 'index.mjs');
       return { path: file };

@@ -3,7 +3,16 @@ import { GraphQLDateTime, GraphQLJSON, GraphQLLocalDate } from 'graphql-scalars'
 import { builder } from './builder.js';
 
 // Dates travel as YYYY-MM-DD strings end to end (no time zone to shift them); times as ISO 8601.
-builder.addScalarType('Date', GraphQLLocalDate, { description: 'A calendar date, YYYY-MM-DD (ISO 8601).' });
+// Output dates come from date columns, which the database hands over as YYYY-MM-DD text already
+// (src/platform/type-parsers.ts): only input is checked.
+builder.addScalarType(
+  'Date',
+  new GraphQLScalarType({
+    ...GraphQLLocalDate.toConfig(),
+    serialize: (value: unknown) => (typeof value === 'string' ? value : GraphQLLocalDate.serialize(value)),
+  }),
+  { description: 'A calendar date, YYYY-MM-DD (ISO 8601).' },
+);
 builder.addScalarType('DateTime', GraphQLDateTime, {
   description: 'A point in time, ISO 8601 with offset (UTC on output).',
 });

@@ -76,7 +76,21 @@ export interface Include {
   column: string;
   /** The resource it references. */
   resource: ResourceDescription;
+  /** The columns to read of it (by default, its described fields). */
+  columns?: readonly string[];
   includes: readonly Include[];
+}
+
+/** A read's shape: only these columns of each row (always with its id), relations along. */
+export interface ReadShape {
+  columns?: readonly string[];
+  includes?: readonly Include[];
+}
+
+/** The columns a read selects: the asked-for ones (with those the read itself needs), else all. */
+function selected(table: string, shape: ReadShape, needed: readonly string[] = []): string[] | string {
+  if (!shape.columns) return `${table}.*`;
+  return [...new Set(['id', ...needed, ...shape.columns])].map((column) => `${table}.${column}`);
 }
 
 const related = Symbol('related rows');
@@ -95,10 +109,12 @@ function includedColumns(resource: ResourceDescription): string[] {
 }
 
 interface Joined {
-  alias: string;
-  parent: string | undefined;
+  /** Index of the joined relation this one hangs off, or -1 for the row itself. */
+  parent: number;
   column: string;
-  columns: string[];
+  idKey: string;
+  /** [column, the key it arrives under]. */
+  keys: [string, string][];
 }
 
 /**
@@ -113,34 +129,38 @@ function withIncludes(
   includes: readonly Include[],
 ): { query: AnyQuery; attach: (rows: Row[]) => void } {
   const joined: Joined[] = [];
-  const join = (parentAlias: string, parent: string | undefined, list: readonly Include[]) => {
+  const join = (parentAlias: string, parent: number, list: readonly Include[]) => {
     for (const include of list) {
-      const alias = `r${joined.length + 1}`;
+      const index = joined.length;
+      const alias = `r${index + 1}`;
       const table = include.resource.table;
-      const columns = includedColumns(include.resource);
-      joined.push({ alias, parent, column: include.column, columns });
+      const columns = include.columns ? ['id', ...include.columns] : includedColumns(include.resource);
+      const keys = [...new Set(columns)].map((column): [string, string] => [column, `${alias}__${column}`]);
+      joined.push({ parent, column: include.column, idKey: `${alias}__id`, keys });
       query = query
         .leftJoin(`${table} as ${alias}`, (on: AnyQuery) =>
           joinedVisibleTo(on.onRef(`${alias}.id`, '=', `${parentAlias}.${include.column}`), scope, alias, {
             whiteLabel: hasWhiteLabel(include.resource),
           }).on(`${alias}.deleted_at`, 'is', null),
         )
-        .select(columns.map((column) => `${alias}.${column} as ${alias}__${column}`));
-      join(alias, alias, include.includes);
+        .select(keys.map(([column, key]) => `${alias}.${column} as ${key}`));
+      join(alias, index, include.includes);
     }
   };
-  join(baseAlias, undefined, includes);
+  join(baseAlias, -1, includes);
   const attach = (rows: Row[]) => {
     if (joined.length === 0) return;
+    const built: (Row | undefined)[] = new Array(joined.length);
     for (const row of rows) {
-      const byAlias = new Map<string | undefined, Row>([[undefined, row]]);
-      for (const { alias, parent, column, columns } of joined) {
-        const owner = byAlias.get(parent);
-        if (!owner || row[`${alias}__id`] == null) continue;
+      for (let index = 0; index < joined.length; index++) {
+        const { parent, column, idKey, keys } = joined[index] as Joined;
+        const owner = parent < 0 ? row : built[parent];
+        built[index] = undefined;
+        if (!owner || row[idKey] == null) continue;
         const value: Record<string, unknown> = {};
-        for (const name of columns) value[name] = row[`${alias}__${name}`];
+        for (const [name, key] of keys) value[name] = row[key];
         const target = value as Row;
-        byAlias.set(alias, target);
+        built[index] = target;
         const holder = owner as WithRelated;
         holder[related] ??= {};
         holder[related][column] = target;
@@ -170,13 +190,13 @@ export async function listRows(
   scope: TenantScope,
   filters: FilterValues,
   page: PageRequest,
-  options: { includeDeleted?: boolean; includes?: readonly Include[] } = {},
+  options: { includeDeleted?: boolean } & ReadShape = {},
 ): Promise<Row[]> {
   const table = resource.table;
   const forward = page.direction === 'forward';
   let query = matchingRows(db, resource, scope, filters, options.includeDeleted);
   if (page.cursorId) query = query.where(`${table}.id`, forward ? '>' : '<', page.cursorId);
-  const included = withIncludes(query.selectAll(table), table, scope, options.includes ?? []);
+  const included = withIncludes(query.select(selected(table, options)), table, scope, options.includes ?? []);
   const rows: Row[] = await included.query
     .orderBy(`${table}.id`, forward ? 'asc' : 'desc')
     .limit(page.limit + 1)
@@ -210,7 +230,7 @@ export async function listChildRows(
   parentIds: readonly string[],
   filters: FilterValues,
   page: PageRequest,
-  includes: readonly Include[] = [],
+  shape: ReadShape = {},
 ): Promise<{ rows: Row[]; totals: Map<string, number> }> {
   if (parentIds.length === 0) return { rows: [], totals: new Map() };
   const table = resource.table;
@@ -218,7 +238,7 @@ export async function listChildRows(
   const untyped = db as unknown as Untyped;
   const counted = matchingRows(db, resource, scope, filters)
     .where(`${table}.${parentColumn}`, 'in', parentIds)
-    .selectAll(table)
+    .select(selected(table, shape, [parentColumn]))
     .select(
       sql<string>`count(*) over (partition by ${sql.ref(`${table}.${parentColumn}`)})`.as('portico_total'),
     );
@@ -229,24 +249,24 @@ export async function listChildRows(
       'portico_rank',
     ),
   );
-  // Related rows are joined to the window only, not to every row it was ranked from.
+  // Related rows are joined to the window only, not to every row it was ranked from. Their
+  // columns come first, so the two bookkeeping columns are a row's last and leave it cheaply.
   const included = withIncludes(
-    untyped.selectFrom(ranked.as('ranked')).selectAll('ranked'),
+    untyped.selectFrom(ranked.as('ranked')),
     'ranked',
     scope,
-    includes,
+    shape.includes ?? [],
   );
   const rows = (await included.query
+    .selectAll('ranked')
     .where('portico_rank', '<=', page.limit + 1)
     .orderBy('ranked.id', forward ? 'asc' : 'desc')
     .execute()) as Row[];
   included.attach(rows);
+  // The bookkeeping columns stay on the rows (deleting properties would slow every later read of
+  // them); no surface renders a column its description does not list.
   const totals = new Map<string, number>();
-  for (const row of rows) {
-    totals.set(row[parentColumn] as string, Number(row.portico_total));
-    delete row.portico_rank;
-    delete row.portico_total;
-  }
+  for (const row of rows) totals.set(row[parentColumn] as string, Number(row.portico_total));
   return { rows, totals };
 }
 

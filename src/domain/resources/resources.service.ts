@@ -22,13 +22,14 @@ import {
   listChildRows,
   listRows,
   lockRow,
+  type ReadShape,
   type Row,
   softDeleteRow,
   updateRow,
 } from './resources.repository.js';
 
 export { relatedRow } from './resources.repository.js';
-export type { FilterValues, Include, Row };
+export type { FilterValues, Include, ReadShape, Row };
 
 const label = (resource: ResourceDescription) => resource.name.replaceAll('_', ' ');
 
@@ -65,18 +66,9 @@ export async function listChildResources(
   parentIds: readonly string[],
   filters: FilterValues,
   page: PageRequest,
-  includes: readonly Include[] = [],
+  shape: ReadShape = {},
 ): Promise<{ pages: Map<string, Page<Row>>; count: (parentId: string) => Promise<number> }> {
-  const { rows, totals } = await listChildRows(
-    db,
-    resource,
-    scope,
-    column,
-    parentIds,
-    filters,
-    page,
-    includes,
-  );
+  const { rows, totals } = await listChildRows(db, resource, scope, column, parentIds, filters, page, shape);
   const byParent = new Map<string, Row[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[column] as string)?.push(row);
   const pages = new Map([...byParent].map(([id, own]) => [id, pageOf(own, page)]));
@@ -98,7 +90,7 @@ export async function listResources(
   scope: TenantScope,
   filters: FilterValues,
   page: PageRequest,
-  options: { includeDeleted?: boolean; includes?: readonly Include[] } = {},
+  options: { includeDeleted?: boolean } & ReadShape = {},
 ): Promise<Page<Row>> {
   return pageOf(await listRows(db, resource, scope, filters, page, options), page);
 }

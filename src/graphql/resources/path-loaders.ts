@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 
 // One batch per place in the query, across all the parents found there: the `positions` under
 // each of twenty portfolios are one batch, whatever the parents' indexes. The first resolver to
-// ask creates the loader, so the batch can read the selection at that place (graphql-includes.ts).
+// ask creates the loader, so the batch can read the selection at that place (graphql-selection.ts).
 
 const loadersByRequest = new WeakMap<object, Map<string, DataLoader<string, unknown>>>();
 

@@ -36,8 +36,8 @@ import { mutationErrors } from '../errors.graphql.js';
 import { Money } from '../scalars.graphql.js';
 import { readFilters, readInputArgument, readPage } from './graphql-arguments.js';
 import { withGraphQLFieldNames } from './graphql-errors.js';
-import { includesFor, relationField } from './graphql-includes.js';
 import { inputName, localId, typeName } from './graphql-names.js';
+import { relationField, selectionFor } from './graphql-selection.js';
 import { loaderAtPlace } from './path-loaders.js';
 
 const read = (resource: ResourceDescription) => `${resource.family}:read` as Scope;
@@ -89,32 +89,34 @@ function scalarType(resource: ResourceDescription, column: string, spec: FieldSp
   }
 }
 
-interface ConnectionResult {
-  edges: { cursor: string; node: Row }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-  totalCount: () => Promise<number>;
+/** An edge; its cursor is only encoded when a query selects it. */
+class Edge {
+  constructor(readonly node: Row) {}
+  get cursor(): string {
+    return encodeCursor(this.node.id);
+  }
+}
+
+/** A connection over one page; page info and cursors are only built when a query selects them. */
+class ConnectionResult {
+  readonly edges: Edge[];
+  constructor(
+    private readonly page: Page<Row>,
+    readonly totalCount: () => Promise<number>,
+  ) {
+    this.edges = page.rows.map((row) => new Edge(row));
+  }
+  get pageInfo() {
+    return {
+      hasNextPage: this.page.hasNext,
+      hasPreviousPage: this.page.hasPrevious,
+      startCursor: this.edges[0]?.cursor ?? null,
+      endCursor: this.edges.at(-1)?.cursor ?? null,
+    };
+  }
 }
 
 const emptyPage: Page<Row> = { rows: [], hasNext: false, hasPrevious: false };
-
-function connectionOf(page: Page<Row>, totalCount: () => Promise<number>): ConnectionResult {
-  const edges = page.rows.map((row) => ({ cursor: encodeCursor(row.id), node: row }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNext,
-      hasPreviousPage: page.hasPrevious,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    totalCount,
-  };
-}
 
 function filterDescription(spec: FilterSpec): string {
   const subject = spec.field.type === 'reference' ? camel(relationName(spec.column)) : camel(spec.column);
@@ -246,9 +248,9 @@ function childConnectionField(t: any, child: ResourceDescription, column: string
           parentIds,
           readFilters(child, args),
           readPage(args),
-          includesFor(child, info),
+          selectionFor(child, info),
         );
-        return parentIds.map((id) => connectionOf(pages.get(id) ?? emptyPage, () => count(id)));
+        return parentIds.map((id) => new ConnectionResult(pages.get(id) ?? emptyPage, () => count(id)));
       }).load(parent.id),
   });
 }
@@ -269,10 +271,15 @@ function addListQuery(resource: ResourceDescription): void {
         const page = readPage(args);
         const filters = readFilters(resource, args);
         const { db } = context.database;
-        const result = await listResources(db, resource, context.viewer, filters, page, {
-          includes: includesFor(resource, info),
-        });
-        return connectionOf(result, () => countResources(db, resource, context.viewer, filters));
+        const result = await listResources(
+          db,
+          resource,
+          context.viewer,
+          filters,
+          page,
+          selectionFor(resource, info),
+        );
+        return new ConnectionResult(result, () => countResources(db, resource, context.viewer, filters));
       },
     }),
   );
