@@ -369,8 +369,12 @@ function startPortico(
     };
     for (const name of ['REDIS_URL', 'PUBLIC_URL', 'PORTICO_DATA_DIR']) delete env[name];
     if (redisUrl) env.REDIS_URL = redisUrl;
-    // BENCH_PORTICO_NODE_FLAGS: extra Node flags for Portico only (e.g. --max-semi-space-size=64), to try a fix.
-    const extra = process.env.BENCH_PORTICO_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+    // Portico runs with the Node flags its start command carries (package.json `start`), plus
+    // BENCH_PORTICO_NODE_FLAGS: extra flags for Portico only, to try a fix.
+    const extra = [
+      ...startFlags(),
+      ...(process.env.BENCH_PORTICO_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ];
     const flags = profile
       ? [
           '--cpu-prof',
@@ -384,6 +388,13 @@ function startPortico(
       ready: (child) => waitForHealth(port, child),
     });
   });
+}
+
+/** The Node flags of `npm start` (`node --flag … src/launcher.mjs main`). */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const words = String(scripts.start).split(/\s+/);
+  return words.slice(1, words.indexOf('src/launcher.mjs')).filter((word) => word.startsWith('--'));
 }
 
 function startPostGraphile(databaseUrl: string) {
@@ -742,7 +753,7 @@ export async function graphqlBenchmark(options: GraphqlBenchmarkOptions): Promis
 export const graphqlMethod = [
   'Method: bench/graphql.ts. Data: a dedicated database beside BENCH_DATABASE_URL (`<db>_graphql_large`: one tenant,',
   '4,000 portfolios, 100k positions, 656k cashflows), loaded once by `npm run admin -- seed --size large`, then',
-  'VACUUM ANALYZE. Portico runs compiled (`node dist/main.js`; NODE_ENV=production, ROLE=api, LOG_LEVEL=warn, Postgres +',
+  'VACUUM ANALYZE. Portico runs compiled (`node dist/main.js` with the Node flags of `npm start`; NODE_ENV=production, ROLE=api, LOG_LEVEL=warn, Postgres +',
   'Redis from BENCH_REDIS_URL; rate limit raised so the load test is not refused) and is',
   'called with a client_credentials bearer token. PostGraphile 5 (Amber preset, node:http, pool of 10 like Portico,',
   'PgIndexBehaviorsPlugin disabled so `condition` can say deletedAt: null) runs from bench/postgraphile/ with a',

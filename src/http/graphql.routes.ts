@@ -26,6 +26,11 @@ function graphqlErrorHandler(error: FastifyError | Error, request: FastifyReques
     });
 }
 
+function isStream(response: Response): boolean {
+  const type = response.headers.get('content-type') ?? '';
+  return type.startsWith('text/event-stream') || type.startsWith('multipart/');
+}
+
 /** Never reaches a resolver: Yoga only renders GraphiQL for a browser's GET. */
 const anonymous: Viewer = {
   tenantId: '',
@@ -58,7 +63,9 @@ export function registerGraphQLRoutes(
       });
       for (const [name, value] of response.headers) reply.header(name, value);
       reply.status(response.status);
-      return reply.send(response.body);
+      // Event streams (subscriptions over SSE, incremental delivery) stream; a single result goes
+      // out whole, with its length, in one write.
+      return reply.send(isStream(response) ? response.body : await response.text());
     },
   });
 }
