@@ -1,9 +1,9 @@
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
+import { useCompiledExecution } from './compiled-execution.js';
 import type { GraphQLContext } from './context.js';
 import { protectionPlugins } from './protection.js';
 import { schema } from './schema.js';
@@ -48,9 +48,7 @@ export function createGraphQLServer(deps: {
     },
     context: ({ requestId, viewer }) => ({ database: deps.database, requestId, viewer }),
     plugins: [
-      // Each distinct document is compiled once into a function that executes it (graphql-jit):
-      // no per-field info, path and argument objects for fields that do not use them.
-      useGraphQlJit(),
+      useCompiledExecution(),
       trustedDocumentsPlugin({ onlyTrusted: deps.config.graphqlTrustedDocumentsOnly }),
       // Limits, introspection, suggestions and error masking (protection.ts).
       ...protectionPlugins({ limits, production, log }),
