@@ -12,9 +12,9 @@ import {
   type ValidationContext,
 } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import { AuthenticationError, InsufficientScopeError } from '../auth/viewer.js';
+import { InsufficientScopeError } from '../auth/viewer.js';
 import type { GraphQLLimits } from '../config.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { classifyDomainError, graphqlCode } from '../http/error-classification.js';
 import type { Logger } from '../platform/logger.js';
 
 // Everything that keeps one GraphQL operation from costing more than it should or telling more than
@@ -183,16 +183,16 @@ export function isExpectedGraphQLError(error: unknown): error is GraphQLError {
   return error.originalError == null || isExpectedGraphQLError(error.originalError);
 }
 
-// Domain failures a resolver may throw are the caller's to fix, as on every REST surface
-// (src/http/error-classification.ts): they keep their message, with a GraphQL code.
+// Failures a resolver may throw that are the caller's to fix keep their message, as on every REST
+// surface, with the GraphQL code for their class (src/http/error-classification.ts).
 function domainExtensions(error: unknown): Record<string, unknown> | undefined {
-  if (error instanceof ValidationError) return { code: 'BAD_USER_INPUT', field: error.field };
-  if (error instanceof NotFoundError) return { code: 'NOT_FOUND' };
-  if (error instanceof ConflictError) return { code: 'CONFLICT' };
-  if (error instanceof AuthenticationError) return { code: 'UNAUTHENTICATED' };
-  if (error instanceof InsufficientScopeError)
-    return { code: 'FORBIDDEN', reason: 'insufficient_scope', scopes: [error.scope] };
-  return undefined;
+  const problem = classifyDomainError(error);
+  if (!problem) return undefined;
+  return {
+    code: graphqlCode(problem),
+    ...(problem.field !== undefined ? { field: problem.field } : {}),
+    ...(error instanceof InsufficientScopeError ? { reason: error.code, scopes: [error.scope] } : {}),
+  };
 }
 
 export const unexpectedErrorMessage = 'Unexpected error.';

@@ -18,7 +18,11 @@ export interface ClassifiedError {
   internal: boolean;
 }
 
-export function classifyError(error: FastifyError | Error, request: FastifyRequest): ClassifiedError {
+/**
+ * The failures a caller can fix, whatever the transport: credentials, scopes and the domain's
+ * own errors. Anything else is undefined here (GraphQL masks it; HTTP looks at its status).
+ */
+export function classifyDomainError(error: unknown): ClassifiedError | undefined {
   if (error instanceof AuthenticationError) {
     return {
       status: 401,
@@ -62,6 +66,12 @@ export function classifyError(error: FastifyError | Error, request: FastifyReque
   if (error instanceof ConflictError) {
     return { status: 409, code: error.code, title: 'Conflict', detail: error.message, internal: false };
   }
+  return undefined;
+}
+
+export function classifyError(error: FastifyError | Error, request: FastifyRequest): ClassifiedError {
+  const domain = classifyDomainError(error);
+  if (domain) return domain;
   const status = 'statusCode' in error && error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
   // Raised by the body-limit hook (declared length) or by Fastify's parser (bytes received).
   if (status === 413) {
@@ -82,4 +92,29 @@ export function classifyError(error: FastifyError | Error, request: FastifyReque
     detail: 'An unexpected error occurred',
     internal: true,
   };
+}
+
+/**
+ * The `extensions.code` a GraphQL client switches on, for a classified error: the codes Apollo
+ * made conventional, by HTTP status, with a refused input told apart from a malformed request.
+ */
+export function graphqlCode(problem: Pick<ClassifiedError, 'status' | 'field'>): string {
+  switch (problem.status) {
+    case 400:
+      return problem.field === undefined ? 'BAD_REQUEST' : 'BAD_USER_INPUT';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 500:
+      return 'INTERNAL_SERVER_ERROR';
+    default:
+      return 'BAD_REQUEST';
+  }
 }

@@ -2,14 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
-import { classifyError } from './error-classification.js';
-
-// The `extensions.code` GraphQL clients switch on, by HTTP status (other client errors: BAD_REQUEST).
-const graphqlCodes: Record<number, string> = {
-  401: 'UNAUTHENTICATED',
-  413: 'PAYLOAD_TOO_LARGE',
-  500: 'INTERNAL_SERVER_ERROR',
-};
+import { classifyError, graphqlCode } from './error-classification.js';
 
 /** Failures before Yoga runs (credential, body), as GraphQL over HTTP errors. */
 function graphqlErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
@@ -20,9 +13,7 @@ function graphqlErrorHandler(error: FastifyError | Error, request: FastifyReques
     .status(problem.status)
     .type('application/graphql-response+json; charset=utf-8')
     .send({
-      errors: [
-        { message: problem.detail, extensions: { code: graphqlCodes[problem.status] ?? 'BAD_REQUEST' } },
-      ],
+      errors: [{ message: problem.detail, extensions: { code: graphqlCode(problem) } }],
     });
 }
 
