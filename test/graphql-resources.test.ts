@@ -70,6 +70,30 @@ describe('GraphQL over the described resources', () => {
     expect(counts[1]).toBe(3);
   });
 
+  it('answers a nested connection as the same list filtered by its parent, both directions, with its total', async () => {
+    type Page = Connection<{ id: string }>;
+    const { portfolios } = await dataOf(
+      gql<{ portfolios: Connection<{ id: string; first: Page; last: Page }> }>(
+        `{ portfolios(first: 3) { edges { node { id
+            first: cashflows(first: 2) { totalCount edges { node { id } } }
+            last: cashflows(last: 2) { totalCount edges { node { id } } } } } } }`,
+      ),
+    );
+    for (const { node } of portfolios.edges) {
+      const alone = await dataOf(
+        gql<{ first: Page; last: Page }>(
+          `query ($p: ID!) {
+            first: cashflows(portfolioId: $p, first: 2) { totalCount edges { node { id } } }
+            last: cashflows(portfolioId: $p, last: 2) { totalCount edges { node { id } } } }`,
+          { p: node.id },
+        ),
+      );
+      expect(node.first.totalCount).toBeGreaterThan(2);
+      expect(node.first).toEqual(alone.first);
+      expect(node.last).toEqual(alone.last);
+    }
+  });
+
   it('reads relations along with a list the same as one by one, through fragments too', async () => {
     const query = /* GraphQL */ `
       fragment Held on Instrument { id name isin issuer { ...Named } }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { PoolStats } from './metrics.js';
+import { withPreparedStatements } from './prepared-statements.js';
 import { textParsedTypes } from './type-parsers.js';
 
 export type Engine = 'postgres' | 'pglite';
@@ -61,7 +62,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.onError?.(error));
   const counter = statementCounter();
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: counter.log });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }),
+    log: counter.log,
+  });
   return {
     db,
     engine: 'postgres',

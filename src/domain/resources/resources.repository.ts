@@ -219,8 +219,9 @@ export async function countRows(
 
 /**
  * The same window of a child list for many parents in one statement (a nested connection under a
- * list of parents): rows ranked per parent, at most `limit + 1` each, and each parent's total. The
- * total costs nothing extra: ranking already reads every row of each parent.
+ * list of parents): for each parent, its first `limit + 1` rows in the window's direction through
+ * the (tenant, parent, id) index, and with `withTotals` its count of matching rows alongside. Rows
+ * come back in the window's direction; `totals` is undefined unless asked for.
  */
 export async function listChildRows(
   db: ReadDb,
@@ -230,43 +231,58 @@ export async function listChildRows(
   parentIds: readonly string[],
   filters: FilterValues,
   page: PageRequest,
-  shape: ReadShape = {},
-): Promise<{ rows: Row[]; totals: Map<string, number> }> {
-  if (parentIds.length === 0) return { rows: [], totals: new Map() };
+  shape: ReadShape & { withTotals?: boolean } = {},
+): Promise<{ rows: Row[]; totals: Map<string, number> | undefined }> {
+  if (parentIds.length === 0) return { rows: [], totals: shape.withTotals ? new Map() : undefined };
   const table = resource.table;
-  const forward = page.direction === 'forward';
+  const direction = page.direction === 'forward' ? 'asc' : 'desc';
   const untyped = db as unknown as Untyped;
-  const counted = matchingRows(db, resource, scope, filters)
-    .where(`${table}.${parentColumn}`, 'in', parentIds)
+  const ofParent = () =>
+    matchingRows(db, resource, scope, filters).whereRef(`${table}.${parentColumn}`, '=', 'parent.id');
+  let window = ofParent()
     .select(selected(table, shape, [parentColumn]))
-    .select(
-      sql<string>`count(*) over (partition by ${sql.ref(`${table}.${parentColumn}`)})`.as('portico_total'),
-    );
-  let after = untyped.selectFrom(counted.as('counted')).selectAll();
-  if (page.cursorId) after = after.where('counted.id', forward ? '>' : '<', page.cursorId);
-  const ranked = after.select(
-    sql<number>`row_number() over (partition by ${sql.ref(`counted.${parentColumn}`)} order by ${sql.ref('counted.id')} ${sql.raw(forward ? 'asc' : 'desc')})`.as(
-      'portico_rank',
-    ),
+    .orderBy(`${table}.id`, direction)
+    .limit(page.limit + 1);
+  if (page.cursorId) window = window.where(`${table}.id`, direction === 'asc' ? '>' : '<', page.cursorId);
+  const parents = untyped.selectFrom(
+    sql`(select unnest(${sql.val(parentIds)}::uuid[]) as id)`.as('parent') as AnyQuery,
   );
-  // Related rows are joined to the window only, not to every row it was ranked from. Their
-  // columns come first, so the two bookkeeping columns are a row's last and leave it cheaply.
+  const paged: AnyQuery = shape.withTotals
+    ? parents
+        .innerJoinLateral(
+          ofParent()
+            .select((eb: AnyQuery) => eb.fn.countAll().as('portico_total'))
+            .as('counted'),
+          (join: AnyQuery) => join.onTrue(),
+        )
+        .leftJoinLateral(window.as('window'), (join: AnyQuery) => join.onTrue())
+        .selectAll('window')
+        .select(['parent.id as portico_parent', 'counted.portico_total'])
+    : parents.innerJoinLateral(window.as('window'), (join: AnyQuery) => join.onTrue()).selectAll('window');
+  // Related rows are joined to the windows once they are cut (a materialized CTE, or the planner
+  // may join them inside the per-parent loop); their columns come first in each row.
   const included = withIncludes(
-    untyped.selectFrom(ranked.as('ranked')),
-    'ranked',
+    untyped
+      .with(
+        (cte: AnyQuery) => cte('page').materialized(),
+        () => paged,
+      )
+      .selectFrom('page'),
+    'page',
     scope,
     shape.includes ?? [],
   );
-  const rows = (await included.query
-    .selectAll('ranked')
-    .where('portico_rank', '<=', page.limit + 1)
-    .orderBy('ranked.id', forward ? 'asc' : 'desc')
-    .execute()) as Row[];
+  const query = included.query.selectAll('page').orderBy('page.id', direction);
+  const all = (await query.execute()) as Row[];
+  let rows = all;
+  let totals: Map<string, number> | undefined;
+  if (shape.withTotals) {
+    // A parent without rows in its window still has its row here, with its count and no id.
+    totals = new Map();
+    for (const row of all) totals.set(row.portico_parent as string, Number(row.portico_total));
+    rows = all.filter((row) => row.id != null);
+  }
   included.attach(rows);
-  // The bookkeeping columns stay on the rows (deleting properties would slow every later read of
-  // them); no surface renders a column its description does not list.
-  const totals = new Map<string, number>();
-  for (const row of rows) totals.set(row[parentColumn] as string, Number(row.portico_total));
   return { rows, totals };
 }
 

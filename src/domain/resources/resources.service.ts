@@ -55,8 +55,9 @@ export async function loadResources(
 }
 
 /**
- * The same window of a to-many relation for many parents at once (one statement), and a counter
- * that counts every parent's rows in one more statement, only if asked.
+ * The same window of a to-many relation for many parents at once (one statement), and a counter:
+ * with `withTotals` the counts come in that statement, else one more statement counts every
+ * parent's rows if a count is asked for after all.
  */
 export async function listChildResources(
   db: Kysely<DB>,
@@ -66,18 +67,14 @@ export async function listChildResources(
   parentIds: readonly string[],
   filters: FilterValues,
   page: PageRequest,
-  shape: ReadShape = {},
+  shape: ReadShape & { withTotals?: boolean } = {},
 ): Promise<{ pages: Map<string, Page<Row>>; count: (parentId: string) => Promise<number> }> {
   const { rows, totals } = await listChildRows(db, resource, scope, column, parentIds, filters, page, shape);
   const byParent = new Map<string, Row[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[column] as string)?.push(row);
   const pages = new Map([...byParent].map(([id, own]) => [id, pageOf(own, page)]));
-  // A parent with a row in its window has its total; one without has none, unless a cursor ran past
-  // all its rows, and only then is a count statement needed.
-  let counts: Promise<Map<string, number>> | undefined;
+  let counts: Promise<Map<string, number>> | undefined = totals && Promise.resolve(totals);
   const count = async (parentId: string) => {
-    const known = totals.get(parentId);
-    if (known !== undefined || !page.cursorId) return known ?? 0;
     counts ??= countChildRows(db, resource, scope, column, parentIds, filters);
     return (await counts).get(parentId) ?? 0;
   };

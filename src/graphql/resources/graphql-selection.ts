@@ -54,6 +54,8 @@ function fieldColumns(resource: ResourceDescription): Map<string, readonly strin
 export interface Selection {
   columns: string[];
   includes: Include[];
+  /** Whether the connection's totalCount is selected: counted in the same statement if so. */
+  withTotals?: boolean;
 }
 
 function selectionIn(
@@ -82,7 +84,10 @@ function selectionIn(
 
 /** What a connection field's rows need read (through its `edges { node }`). */
 export function selectionFor(resource: ResourceDescription, info: GraphQLResolveInfo): Selection {
-  const edges = named(fieldsOf(info.fieldNodes, info.fragments), 'edges');
-  const nodes = named(fieldsOf(edges, info.fragments), 'node');
-  return selectionIn(resource, nodes, info.fragments, maxDepth);
+  const connection = fieldsOf(info.fieldNodes, info.fragments);
+  const nodes = named(fieldsOf(named(connection, 'edges'), info.fragments), 'node');
+  return {
+    ...selectionIn(resource, nodes, info.fragments, maxDepth),
+    withTotals: named(connection, 'totalCount').length > 0,
+  };
 }
