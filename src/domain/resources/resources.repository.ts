@@ -93,12 +93,23 @@ function selected(table: string, shape: ReadShape, needed: readonly string[] = [
   return [...new Set(['id', ...needed, ...shape.columns])].map((column) => `${table}.${column}`);
 }
 
-const related = Symbol('related rows');
-type WithRelated = { [related]?: Record<string, Row> };
+// A related row hangs off its owner under a symbol per reference column: no column can collide
+// with it and no surface renders it.
+const relatedKeys = new Map<string, symbol>();
 
-/** The row a reference column points at, when an Include read it along. */
-export function relatedRow(row: Row, column: string): Row | undefined {
-  return (row as WithRelated)[related]?.[column];
+function relatedKey(column: string): symbol {
+  let key = relatedKeys.get(column);
+  if (!key) {
+    key = Symbol(`related ${column}`);
+    relatedKeys.set(column, key);
+  }
+  return key;
+}
+
+/** Reads the row a reference column points at, when an Include read it along. */
+export function relatedRowOf(column: string): (row: Row) => Row | undefined {
+  const key = relatedKey(column);
+  return (row) => (row as unknown as Record<symbol, Row | undefined>)[key];
 }
 
 /** What a related row carries: its described fields, which is what any surface renders of it. */
@@ -111,7 +122,8 @@ function includedColumns(resource: ResourceDescription): string[] {
 interface Joined {
   /** Index of the joined relation this one hangs off, or -1 for the row itself. */
   parent: number;
-  column: string;
+  /** Where the related row hangs off its owner. */
+  key: symbol;
   idKey: string;
   /** [column, the key it arrives under]. */
   keys: [string, string][];
@@ -136,7 +148,12 @@ function withIncludes(
       const table = include.resource.table;
       const columns = include.columns ? ['id', ...include.columns] : includedColumns(include.resource);
       const keys = [...new Set(columns)].map((column): [string, string] => [column, `${alias}__${column}`]);
-      joined.push({ parent, column: include.column, idKey: `${alias}__id`, keys });
+      joined.push({
+        parent,
+        key: relatedKey(include.column),
+        idKey: `${alias}__id`,
+        keys,
+      });
       query = query
         .leftJoin(`${table} as ${alias}`, (on: AnyQuery) =>
           joinedVisibleTo(on.onRef(`${alias}.id`, '=', `${parentAlias}.${include.column}`), scope, alias, {
@@ -153,17 +170,14 @@ function withIncludes(
     const built: (Row | undefined)[] = new Array(joined.length);
     for (const row of rows) {
       for (let index = 0; index < joined.length; index++) {
-        const { parent, column, idKey, keys } = joined[index] as Joined;
+        const { parent, key, idKey, keys } = joined[index] as Joined;
         const owner = parent < 0 ? row : built[parent];
         built[index] = undefined;
         if (!owner || row[idKey] == null) continue;
-        const value: Record<string, unknown> = {};
-        for (const [name, key] of keys) value[name] = row[key];
-        const target = value as Row;
+        const target = { id: row[idKey] } as Row;
+        for (const [column, from] of keys) target[column] = row[from];
         built[index] = target;
-        const holder = owner as WithRelated;
-        holder[related] ??= {};
-        holder[related][column] = target;
+        (owner as unknown as Record<symbol, Row>)[key] = target;
       }
     }
   };

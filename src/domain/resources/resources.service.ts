@@ -28,7 +28,7 @@ import {
   updateRow,
 } from './resources.repository.js';
 
-export { relatedRow } from './resources.repository.js';
+export { relatedRowOf } from './resources.repository.js';
 export type { FilterValues, Include, ReadShape, Row };
 
 const label = (resource: ResourceDescription) => resource.name.replaceAll('_', ' ');

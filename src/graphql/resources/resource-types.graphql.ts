@@ -27,7 +27,7 @@ import {
   listResources,
   loadResources,
   type Row,
-  relatedRow,
+  relatedRowOf,
   updateResource,
 } from '../../domain/resources/resources.service.js';
 import { builder } from '../builder.js';
@@ -183,13 +183,14 @@ function implement(resource: ResourceDescription): void {
         if (spec.type === 'id') continue; // the Node interface's global id
         if (spec.type === 'reference' && spec.references) {
           const target = resourceNamed(spec.references);
+          const alongWith = relatedRowOf(column);
           fields[relationField(column)] = t.field({
             type: nodeRef(target.name),
             nullable: spec.nullable,
             description: spec.description,
             authScopes: { scope: read(target) },
             // The row itself when the list read it along, else its id for the target's loader.
-            resolve: (row: Row) => relatedRow(row, column) ?? row[column] ?? null,
+            resolve: (row: Row) => alongWith(row) ?? row[column] ?? null,
           });
         } else if (spec.type === 'money' && spec.currency) {
           const currency = spec.currency;
