@@ -154,14 +154,12 @@ function rebuilt(
   error: GraphQLError,
   message: string,
   extensions: GraphQLError['extensions'] | undefined,
-  originalError?: Error,
 ): GraphQLError {
   const copy = new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    originalError,
     extensions,
   });
   if (!copy.locations && error.locations) {
