@@ -171,6 +171,34 @@ describe('one authentication step, each surface in its own dialect', () => {
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(await response.json()).toMatchObject({ status: 404, code: 'not_found' });
     });
+
+    it.each([
+      ['PUT', '/v1/api-keys', 'GET, HEAD, POST'],
+      ['DELETE', '/v1/api-keys', 'GET, HEAD, POST'],
+      ['POST', '/v1/api-keys/0190c5a0-0000-7000-8000-000000000000', 'GET, HEAD, PATCH, DELETE'],
+      ['PUT', '/v1/api-keys/0190c5a0-0000-7000-8000-000000000000?x=1', 'GET, HEAD, PATCH, DELETE'],
+    ])('answers %s %s with 405 and the methods the path answers', async (method, path, allow) => {
+      const response = await fetch(`${app.url}${path}`, { method, headers: reader });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe(allow);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toMatchObject({
+        status: 405,
+        code: 'method_not_allowed',
+        title: 'Method Not Allowed',
+      });
+    });
+
+    it('answers a body of an unsupported media type with a 415 problem', async () => {
+      const response = await fetch(`${app.url}/v1/api-keys`, {
+        method: 'POST',
+        headers: { ...reader, 'content-type': 'text/csv' },
+        body: 'name\nkey',
+      });
+      expect(response.status).toBe(415);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
+    });
   });
 
   describe.each(['/api/v2/clients', '/api/v3/instruments'])('JSON:API: %s', (path) => {

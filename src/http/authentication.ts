@@ -3,6 +3,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Scope } from '../auth/scopes.js';
 import { requireScope, type Viewer } from '../auth/viewer.js';
 import { NotFoundError } from '../domain/errors.js';
+import { MethodNotAllowedError, routeTable } from './method-not-allowed.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +27,10 @@ export function authenticatedSurface(
   errorHandler: (error: Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply,
 ): void {
   surface.setErrorHandler((error: Error, request, reply) => errorHandler(error, request, reply));
+  const routes = routeTable(surface);
   surface.setNotFoundHandler(async (request) => {
+    const allowed = routes.allowed(request.url);
+    if (allowed.length > 0) throw new MethodNotAllowedError(request.method, allowed);
     throw new NotFoundError('route', `${request.method} ${request.url}`);
   });
   surface.decorateRequest('viewer', undefined as unknown as Viewer);

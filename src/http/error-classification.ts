@@ -1,6 +1,8 @@
-import type { FastifyError, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError, bearerChallenge, InsufficientScopeError } from '../auth/viewer.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { MethodNotAllowedError } from './method-not-allowed.js';
 
 /** What every surface needs to render an error in its own dialect; decided here, once. */
 export interface ClassifiedError {
@@ -14,6 +16,8 @@ export interface ClassifiedError {
   resource?: string;
   /** The WWW-Authenticate challenge, for 401 and 403. */
   challenge?: string;
+  /** The methods a path answers, for 405. */
+  allow?: readonly string[];
   /** True when the error is a bug or an outage: log it, and show no details. */
   internal: boolean;
 }
@@ -72,6 +76,16 @@ export function classifyDomainError(error: unknown): ClassifiedError | undefined
 export function classifyError(error: FastifyError | Error, request: FastifyRequest): ClassifiedError {
   const domain = classifyDomainError(error);
   if (domain) return domain;
+  if (error instanceof MethodNotAllowedError) {
+    return {
+      status: 405,
+      code: error.code,
+      title: 'Method Not Allowed',
+      detail: error.message,
+      allow: error.allowed,
+      internal: false,
+    };
+  }
   const status = 'statusCode' in error && error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
   // Raised by the body-limit hook (declared length) or by Fastify's parser (bytes received).
   if (status === 413) {
@@ -83,8 +97,10 @@ export function classifyError(error: FastifyError | Error, request: FastifyReque
       internal: false,
     };
   }
-  if (status < 500)
-    return { status, code: 'invalid_request', title: 'Bad Request', detail: error.message, internal: false };
+  if (status < 500) {
+    const title = STATUS_CODES[status] ?? 'Bad Request';
+    return { status, code: 'invalid_request', title, detail: error.message, internal: false };
+  }
   return {
     status: 500,
     code: 'internal_error',
@@ -117,4 +133,10 @@ export function graphqlCode(problem: Pick<ClassifiedError, 'status' | 'field'>):
     default:
       return 'BAD_REQUEST';
   }
+}
+
+/** The headers a classified error carries in every dialect: the auth challenge, the allowed methods. */
+export function problemHeaders(reply: FastifyReply, problem: ClassifiedError): void {
+  if (problem.challenge) reply.header('www-authenticate', problem.challenge);
+  if (problem.allow) reply.header('allow', problem.allow.join(', '));
 }

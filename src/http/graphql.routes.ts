@@ -2,13 +2,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
-import { classifyError, graphqlCode } from './error-classification.js';
+import { classifyError, graphqlCode, problemHeaders } from './error-classification.js';
 
 /** Failures before Yoga runs (credential, body), as GraphQL over HTTP errors. */
 function graphqlErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const problem = classifyError(error, request);
   if (problem.internal) request.log.error({ err: error }, 'request failed');
-  if (problem.challenge) reply.header('www-authenticate', problem.challenge);
+  problemHeaders(reply, problem);
   return reply
     .status(problem.status)
     .type('application/graphql-response+json; charset=utf-8')

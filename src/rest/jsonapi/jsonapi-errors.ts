@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { classifyError } from '../../http/error-classification.js';
+import { classifyError, problemHeaders } from '../../http/error-classification.js';
 
 export const jsonApiMediaType = 'application/vnd.api+json';
 
@@ -26,7 +26,7 @@ export function jsonApiErrorHandler(
 ) {
   const problem = classifyError(error, request);
   if (problem.internal) request.log.error({ err: error }, 'request failed');
-  if (problem.challenge) reply.header('www-authenticate', problem.challenge);
+  problemHeaders(reply, problem);
   return sendJsonApiErrors(reply, problem.status, [
     {
       status: String(problem.status),

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { classifyError } from '../../http/error-classification.js';
+import { classifyError, problemHeaders } from '../../http/error-classification.js';
 import { sendProblem } from '../../http/problem.js';
 
 const problemBase = 'https://portico.dev/problems/';
@@ -8,7 +8,7 @@ const problemBase = 'https://portico.dev/problems/';
 export function v1ErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const problem = classifyError(error, request);
   if (problem.internal) request.log.error({ err: error }, 'request failed');
-  if (problem.challenge) reply.header('www-authenticate', problem.challenge);
+  problemHeaders(reply, problem);
   return sendProblem(request, reply, {
     type: problem.internal ? 'about:blank' : `${problemBase}${problem.code}`,
     status: problem.status,
