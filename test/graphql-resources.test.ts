@@ -253,6 +253,53 @@ describe('GraphQL over the described resources', () => {
     expect(codes(create)).toEqual([['FORBIDDEN', ['instruments:write']]]);
   });
 
+  it('refuses to delete a row live rows still point at, and deletes it once they are gone', async () => {
+    const { createIndustry } = await dataOf(
+      gql<{ createIndustry: { industry: { id: string } } }>(
+        'mutation { createIndustry(input: { code: "REF", name: "Referenced", sector: "Ref" }) { ... on CreateIndustrySuccess { industry { id } } } }',
+      ),
+    );
+    const industryId = createIndustry.industry.id;
+    const { createIssuer } = await dataOf(
+      gql<{ createIssuer: { issuer: { id: string } } }>(
+        'mutation ($industry: ID!) { createIssuer(input: { name: "Referrer", industryId: $industry }) { ... on CreateIssuerSuccess { issuer { id } } } }',
+        { industry: industryId },
+      ),
+    );
+    const removeIndustry =
+      'mutation ($id: ID!) { deleteIndustry(id: $id) { __typename ... on Error { message } } }';
+    const eventCount = async () =>
+      Number(
+        (
+          await app.database.db
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll().as('count'))
+            .where('tenant_id', '=', tenantId)
+            .executeTakeFirstOrThrow()
+        ).count,
+      );
+    const events = await eventCount();
+    expect(await dataOf(gql(removeIndustry, { id: industryId }))).toEqual({
+      deleteIndustry: {
+        __typename: 'ConflictError',
+        message: 'this industry is still referenced by live issuers (industry_id); delete those first',
+      },
+    });
+    expect(await eventCount()).toBe(events); // refused whole: no event, nothing deleted
+    const { node } = await dataOf(
+      gql<{ node: { id: string } | null }>('query ($id: ID!) { node(id: $id) { id } }', { id: industryId }),
+    );
+    expect(node?.id).toBe(industryId);
+    expect(
+      await dataOf(
+        gql('mutation ($id: ID!) { deleteIssuer(id: $id) { __typename } }', { id: createIssuer.issuer.id }),
+      ),
+    ).toEqual({ deleteIssuer: { __typename: 'DeleteIssuerSuccess' } });
+    expect(await dataOf(gql(removeIndustry, { id: industryId }))).toEqual({
+      deleteIndustry: { __typename: 'DeleteIndustrySuccess' },
+    });
+  });
+
   it('answers a duplicate natural key with ConflictError and a broken rule with the field it names', async () => {
     const industry =
       'mutation { createIndustry(input: { code: "DUP", name: "Dup", sector: "Dup" }) { __typename ... on Error { message } } }';

@@ -2,7 +2,7 @@
 // (visibility.ts); every read leaves soft-deleted rows out unless a delta read asks for them.
 import { type Kysely, sql } from 'kysely';
 import type { PageRequest } from '../pagination.js';
-import type { ResourceDescription } from '../resource.js';
+import { describedResources, type ResourceDescription } from '../resource.js';
 import { joinedVisibleTo, visibleTo } from '../visibility.js';
 import type { ReadDb, TenantScope, WriteTx } from '../write.js';
 
@@ -342,6 +342,44 @@ export async function updateRow(
     .where(`${table}.deleted_at`, 'is', null)
     .returningAll()
     .executeTakeFirst() as Promise<Row | undefined>;
+}
+
+/** Every (resource, reference column) that can point at a row of this resource. */
+function referrersOf(resource: ResourceDescription): { resource: ResourceDescription; column: string }[] {
+  return describedResources().flatMap((referrer) =>
+    Object.entries(referrer.fields)
+      .filter(([, spec]) => spec.type === 'reference' && spec.references === resource.name)
+      .map(([column]) => ({ resource: referrer, column })),
+  );
+}
+
+/**
+ * The first kind of live row that still points at this one (any white label of the tenant), in
+ * one statement of `exists` checks; undefined when none does.
+ */
+export async function liveReferrer(
+  tx: WriteTx,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  id: string,
+): Promise<{ resource: ResourceDescription; column: string } | undefined> {
+  const referrers = referrersOf(resource);
+  if (referrers.length === 0) return undefined;
+  const tenantWide: TenantScope = { tenantId: scope.tenantId, whiteLabelId: null };
+  const found = await (tx as unknown as Untyped)
+    .selectNoFrom((eb: AnyQuery) =>
+      referrers.map((referrer, index) =>
+        eb
+          .exists(
+            visibleRows(tx, referrer.resource, tenantWide)
+              .select(sql.lit(1).as('one'))
+              .where(`${referrer.resource.table}.${referrer.column}`, '=', id),
+          )
+          .as(`r${index}`),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  return referrers.find((_, index) => found[`r${index}`]);
 }
 
 /** Soft delete: the row keeps its id with deleted_at set; deleting it again finds nothing. */

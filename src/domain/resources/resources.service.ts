@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/types.js';
 import type { EventType } from '../../events/event-catalog.js';
-import { type Issue, isUuid, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, type Issue, isUuid, NotFoundError, ValidationError } from '../errors.js';
 import { type Page, type PageRequest, pageOf } from '../pagination.js';
 import { type ResourceDescription, resourceNamed } from '../resource.js';
 import { type TenantScope, write } from '../write.js';
@@ -21,6 +21,7 @@ import {
   insertRow,
   listChildRows,
   listRows,
+  liveReferrer,
   lockRow,
   type ReadShape,
   type Row,
@@ -230,6 +231,14 @@ export async function deleteResource(
 ): Promise<Row> {
   const current = await getResource(db, resource, scope, id);
   return write(db, rowScope(resource, scope, current), async (tx, emit) => {
+    // A row that live rows still point at stays: deleting it would leave them referring to a row
+    // no read returns. Its dependants go first, each with its own event.
+    const referrer = await liveReferrer(tx, resource, scope, id);
+    if (referrer) {
+      throw new ConflictError(
+        `this ${label(resource)} is still referenced by live ${referrer.resource.plural.replaceAll('_', ' ')} (${referrer.column}); delete those first`,
+      );
+    }
     const deleted = await softDeleteRow(tx, resource, scope, id);
     if (!deleted) throw new NotFoundError(label(resource), id);
     emit({ type: eventType(resource, 'deleted'), resourceId: id, data: publicRecord(resource, deleted) });
