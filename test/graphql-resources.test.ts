@@ -300,6 +300,31 @@ describe('GraphQL over the described resources', () => {
     });
   });
 
+  it('never leaves a live reference to a deleted row when a delete races a write that adds one', async () => {
+    for (let round = 0; round < 10; round++) {
+      const { createIndustry } = await dataOf(
+        gql<{ createIndustry: { industry: { id: string } } }>(
+          `mutation { createIndustry(input: { code: "RACE${round}", name: "Race", sector: "Race" }) { ... on CreateIndustrySuccess { industry { id } } } }`,
+        ),
+      );
+      const industry = createIndustry.industry.id;
+      await Promise.all([
+        gql('mutation ($i: ID!) { createIssuer(input: { name: "Racer", industryId: $i }) { __typename } }', {
+          i: industry,
+        }),
+        gql('mutation ($i: ID!) { deleteIndustry(id: $i) { __typename } }', { i: industry }),
+      ]);
+      const dangling = await app.database.db
+        .selectFrom('issuers')
+        .innerJoin('industries', 'industries.id', 'issuers.industry_id')
+        .select('issuers.id')
+        .where('issuers.deleted_at', 'is', null)
+        .where('industries.deleted_at', 'is not', null)
+        .execute();
+      expect(dangling).toEqual([]);
+    }
+  });
+
   it('answers a duplicate natural key with ConflictError and a broken rule with the field it names', async () => {
     const industry =
       'mutation { createIndustry(input: { code: "DUP", name: "Dup", sector: "Dup" }) { __typename ... on Error { message } } }';

@@ -2,7 +2,7 @@
 // (visibility.ts); every read leaves soft-deleted rows out unless a delta read asks for them.
 import { type Kysely, sql } from 'kysely';
 import type { PageRequest } from '../pagination.js';
-import { describedResources, type ResourceDescription } from '../resource.js';
+import { describedResources, type ResourceDescription, resourceNamed } from '../resource.js';
 import { joinedVisibleTo, visibleTo } from '../visibility.js';
 import type { ReadDb, TenantScope, WriteTx } from '../write.js';
 
@@ -393,6 +393,31 @@ export async function softDeleteRow(
 }
 
 /** Locks a live row for the rest of the transaction and returns it (updates compare against it). */
+/**
+ * Holds the live rows a write refers to until it commits (a delete of one waits, then sees the
+ * new reference); returns the reference columns whose row is gone meanwhile.
+ */
+export async function holdReferences(
+  tx: WriteTx,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  values: Record<string, unknown>,
+): Promise<string[]> {
+  const gone: string[] = [];
+  for (const [column, spec] of Object.entries(resource.fields)) {
+    const id = values[column];
+    if (spec.type !== 'reference' || typeof id !== 'string' || !spec.references) continue;
+    const target = resourceNamed(spec.references);
+    const held = await visibleRows(tx, target, { tenantId: scope.tenantId, whiteLabelId: null })
+      .select(`${target.table}.id`)
+      .where(`${target.table}.id`, '=', id)
+      .forShare()
+      .executeTakeFirst();
+    if (!held) gone.push(column);
+  }
+  return gone;
+}
+
 export async function lockRow(
   tx: WriteTx,
   resource: ResourceDescription,

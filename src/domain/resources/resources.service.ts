@@ -7,7 +7,7 @@ import type { EventType } from '../../events/event-catalog.js';
 import { ConflictError, type Issue, isUuid, NotFoundError, ValidationError } from '../errors.js';
 import { type Page, type PageRequest, pageOf } from '../pagination.js';
 import { type ResourceDescription, resourceNamed } from '../resource.js';
-import { type TenantScope, write } from '../write.js';
+import { type TenantScope, type WriteTx, write } from '../write.js';
 import { domainErrorFor } from './database-errors.js';
 import { readInput } from './resource-input.js';
 import { publicRecord } from './resource-record.js';
@@ -17,6 +17,7 @@ import {
   type FilterValues,
   findByIds,
   hasWhiteLabel,
+  holdReferences,
   type Include,
   insertRow,
   listChildRows,
@@ -107,6 +108,21 @@ export async function countResources(
  * references must all belong to one client: the one it is created for. Returns that client (for a
  * new row; an update keeps the client it has).
  */
+/** Inside the write: its references are held until it commits, and still live (see checkReferences). */
+async function holdReferenced(
+  tx: WriteTx,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  values: Record<string, unknown>,
+): Promise<void> {
+  const gone = await holdReferences(tx, resource, scope, values);
+  if (gone.length > 0) {
+    throw ValidationError.of(
+      gone.map((column) => ({ field: column, message: 'was deleted while this write ran' })),
+    );
+  }
+}
+
 async function checkReferences(
   db: Kysely<DB>,
   resource: ResourceDescription,
@@ -174,6 +190,7 @@ export async function createResource(
   }
   try {
     return await write(db, rowScope(resource, scope, row as Row), async (tx, emit) => {
+      await holdReferenced(tx, resource, scope, values);
       const created = await insertRow(tx, resource, row);
       emit({
         type: eventType(resource, 'created'),
@@ -206,6 +223,7 @@ export async function updateResource(
   try {
     return await write(db, rowScope(resource, scope, current), async (tx, emit) => {
       const before = await lockRow(tx, resource, scope, id);
+      if (before) await holdReferenced(tx, resource, scope, values);
       const after = before && (await updateRow(tx, resource, scope, id, values));
       if (!before || !after) throw new NotFoundError(label(resource), id);
       const was = publicRecord(resource, before);
@@ -232,7 +250,9 @@ export async function deleteResource(
   const current = await getResource(db, resource, scope, id);
   return write(db, rowScope(resource, scope, current), async (tx, emit) => {
     // A row that live rows still point at stays: deleting it would leave them referring to a row
-    // no read returns. Its dependants go first, each with its own event.
+    // no read returns. Its dependants go first, each with its own event. Locked first, so a write
+    // adding a reference to it (which holds it, holdReferenced) has committed before the check.
+    if (!(await lockRow(tx, resource, scope, id))) throw new NotFoundError(label(resource), id);
     const referrer = await liveReferrer(tx, resource, scope, id);
     if (referrer) {
       throw new ConflictError(
