@@ -267,9 +267,18 @@ describe('/v1/api-keys', () => {
         expect(response.status).toBe(200);
         sizes.push(response.body.data.length);
         seen.push(...response.body.data.map((key: { id: string }) => key.id));
-        if (response.body.next_cursor === null) break;
+        if (response.body.next_cursor === null) {
+          expect(response.body.has_more).toBe(false);
+          expect(response.headers.get('link')).toBeNull();
+          break;
+        }
         expect(typeof response.body.next_cursor).toBe('string');
+        expect(response.body.has_more).toBe(true);
         path = `/v1/api-keys?limit=2&cursor=${encodeURIComponent(response.body.next_cursor)}`;
+        // The Link header names the same next page.
+        const link = /^<([^>]+)>; rel="next"$/.exec(response.headers.get('link') ?? '')?.[1];
+        expect(link && new URL(link, app.url).searchParams.get('cursor')).toBe(response.body.next_cursor);
+        expect(link && new URL(link, app.url).searchParams.get('limit')).toBe('2');
       }
       expect(sizes).toEqual([2, 2, 1]);
       expect(seen).toEqual([...ids].sort());
@@ -279,13 +288,19 @@ describe('/v1/api-keys', () => {
     it('returns everything on one page by default, with no next cursor', async () => {
       const response = await call(app, 'GET', '/v1/api-keys', pageTenant);
       expect(response.body.data).toHaveLength(5);
-      expect(response.body.next_cursor).toBeNull();
+      expect(response.body).toMatchObject({ has_more: false, next_cursor: null });
+    });
+
+    it('takes up to 1000 rows a page', async () => {
+      const response = await call(app, 'GET', '/v1/api-keys?limit=1000', pageTenant);
+      expect(response.status).toBe(200);
+      expect(response.body.data).toHaveLength(5);
     });
 
     const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     it.each([
       ['limit=0', 'limit'],
-      ['limit=1000', 'limit'],
+      ['limit=1001', 'limit'],
       ['limit=-1', 'limit'],
       ['limit=two', 'limit'],
       ['cursor=garbage', 'cursor'],

@@ -12,7 +12,7 @@ import { isScope, type Scope } from '../../auth/scopes.js';
 import { InsufficientScopeError } from '../../auth/viewer.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { Database } from '../../platform/database.js';
-import { cursorPage, readPage } from './pagination.js';
+import { readPage, sendPage } from './pagination.js';
 
 function present(key: ApiKeyView) {
   return {
@@ -87,11 +87,10 @@ export function registerApiKeyRoutes(
       .send({ ...present(created), key });
   });
 
-  v1.get('/api-keys', { config }, async (request) => {
+  v1.get('/api-keys', { config }, async (request, reply) => {
     const page = readPage(request.query as Record<string, unknown>);
     const rows = await listKeys(db, request.viewer, { ...page, limit: page.limit + 1 });
-    const { data, next_cursor } = cursorPage(rows, page);
-    return { data: data.map(present), next_cursor };
+    return sendPage(request, reply, rows, page, present);
   });
 
   v1.get<{ Params: { id: string } }>('/api-keys/:id', { config }, async (request) =>

@@ -1,7 +1,12 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../domain/errors.js';
-import { decodeCursor, encodeCursor, maxPageSize, pageOf } from '../../domain/pagination.js';
+import { decodeCursor, encodeCursor, pageOf } from '../../domain/pagination.js';
 
-export const defaultLimit = 50;
+// v1's list rules, one place for every list: `limit` (default 100, at most 1000) and an opaque
+// `cursor`; the answer is {data, has_more, next_cursor}, with the next page's URL in a Link header.
+
+export const defaultLimit = 100;
+export const maxLimit = 1000;
 
 export interface PageRequest {
   limit: number;
@@ -14,8 +19,8 @@ export function readPage(query: { limit?: unknown; cursor?: unknown }): PageRequ
   let limit = defaultLimit;
   if (query.limit !== undefined) {
     limit = Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
-      throw new ValidationError('limit', `must be an integer from 1 to ${maxPageSize}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
+      throw new ValidationError('limit', `must be an integer from 1 to ${maxLimit}`);
     }
   }
   if (query.cursor === undefined || query.cursor === '') return { limit };
@@ -24,16 +29,34 @@ export function readPage(query: { limit?: unknown; cursor?: unknown }): PageRequ
   return { limit, after: decodeCursor(query.cursor, 'cursor') };
 }
 
-/** v1's page of rows fetched `limit + 1` at a time (the shared keyset rule), with its next cursor. */
-export function cursorPage<T extends { id: string }>(
+export interface V1Page<T> {
+  data: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/**
+ * v1's page of rows fetched `limit + 1` at a time (the shared keyset rule), each presented, with
+ * the Link header to the next page (the same request with the next cursor).
+ */
+export function sendPage<T extends { id: string }, P>(
+  request: FastifyRequest,
+  reply: FastifyReply,
   rows: T[],
-  request: PageRequest,
-): { data: T[]; next_cursor: string | null } {
-  const page = pageOf(rows, {
+  page: PageRequest,
+  present: (row: T) => P,
+): V1Page<P> {
+  const window = pageOf(rows, {
     direction: 'forward',
-    limit: request.limit,
-    ...(request.after ? { cursorId: request.after } : {}),
+    limit: page.limit,
+    ...(page.after ? { cursorId: page.after } : {}),
   });
-  const last = page.rows.at(-1);
-  return { data: page.rows, next_cursor: page.hasNext && last ? encodeCursor(last.id) : null };
+  const last = window.rows.at(-1);
+  const next = window.hasNext && last ? encodeCursor(last.id) : null;
+  if (next) {
+    const url = new URL(request.url, 'http://portico.invalid');
+    url.searchParams.set('cursor', next);
+    reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+  }
+  return { data: window.rows.map(present), has_more: next !== null, next_cursor: next };
 }
