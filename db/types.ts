@@ -421,6 +421,13 @@ export interface RoleAssignments {
   white_label_id: string | null;
 }
 
+export interface ServerSecrets {
+  created_at: Generated<Timestamp>;
+  encryption: Generated<string>;
+  name: string;
+  secret: string;
+}
+
 export interface SigningKeys {
   activated_at: Timestamp | null;
   alg: Generated<string>;
@@ -566,6 +573,7 @@ export interface DB {
   positions: Positions;
   reporting_entities: ReportingEntities;
   role_assignments: RoleAssignments;
+  server_secrets: ServerSecrets;
   signing_keys: SigningKeys;
   tenants: Tenants;
   transactions: Transactions;

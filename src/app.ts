@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { migrateToLatest } from './platform/migrator.js';
 import { embeddedEncryptionKey, secretBox } from './platform/secret-box.js';
+import { serverSecrets } from './platform/server-secrets.js';
 
 export interface AppOptions {
   config: Config;
@@ -114,7 +115,12 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
       await authenticator.start();
       cleanups.push(() => authenticator.stop());
-      return { yoga: createGraphQLServer({ database, logger, config }), authenticator, keyring };
+      return {
+        yoga: createGraphQLServer({ database, logger, config }),
+        authenticator,
+        keyring,
+        secrets: serverSecrets(database.db, box),
+      };
     }
 
     const sandbox = wantsSandbox ? await ensureSandbox(database.db, config.dataDir) : undefined;

@@ -297,6 +297,35 @@ describe('/v1/api-keys', () => {
       expect(response.body.data).toHaveLength(5);
     });
 
+    it('refuses a cursor that was edited, replayed by another tenant or issued for another list', async () => {
+      const first = await call(app, 'GET', '/v1/api-keys?limit=2', pageTenant);
+      const next: string = first.body.next_cursor;
+      const [position, mac] = next.split('.');
+      const elsewhere = Buffer.from(JSON.stringify({ id: ids[4] })).toString('base64url');
+      for (const [label, forged, who] of [
+        ['another position under the same MAC', `${elsewhere}.${mac}`, pageTenant],
+        ['no MAC', position, pageTenant],
+        ['a MAC cut short', `${position}.${mac?.slice(0, 20)}`, pageTenant],
+        ['another tenant', next, manager],
+      ] as const) {
+        const response = await call(
+          app,
+          'GET',
+          `/v1/api-keys?limit=2&cursor=${encodeURIComponent(forged ?? '')}`,
+          who,
+        );
+        expect(response.status, label).toBe(400);
+        expect(response.body.invalid_params[0].name, label).toBe('cursor');
+      }
+      const own = await call(
+        app,
+        'GET',
+        `/v1/api-keys?limit=2&cursor=${encodeURIComponent(next)}`,
+        pageTenant,
+      );
+      expect(own.status).toBe(200);
+    });
+
     const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     it.each([
       ['limit=0', 'limit'],

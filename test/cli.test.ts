@@ -48,7 +48,13 @@ describe('admin CLI', () => {
   it('migrate applies the schema and reports what it applied', async () => {
     const result = await json('migrate');
     expect(Array.isArray(result.applied)).toBe(true);
-    if (!pgDatabase) expect(result.applied).toEqual(['0001-platform', '0002-domain', '0003-soft-deletes']);
+    if (!pgDatabase)
+      expect(result.applied).toEqual([
+        '0001-platform',
+        '0002-domain',
+        '0003-soft-deletes',
+        '0004-server-secrets',
+      ]);
     expect(await json('migrate')).toEqual({ applied: [] });
   });
 

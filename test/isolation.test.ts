@@ -87,13 +87,23 @@ describe('tenant isolation', () => {
     expect((await apiKeysOver(b)).apiKeys.map((k) => k.id).sort()).toEqual(keysB.map((k) => k.id).sort());
   });
 
-  it("a cursor made from another tenant's id does not reveal its keys", async () => {
-    const cursor = Buffer.from(JSON.stringify({ id: '00000000-0000-0000-0000-000000000000' })).toString(
+  it('refuses a cursor it did not issue to this tenant, revealing nothing', async () => {
+    const made = Buffer.from(JSON.stringify({ id: '00000000-0000-0000-0000-000000000000' })).toString(
       'base64url',
     );
-    const response = await call(app, 'GET', `/v1/api-keys?limit=200&cursor=${cursor}`, a);
-    expect(response.status).toBe(200);
-    expect(ids(response).sort()).toEqual(keysA.map((k) => k.id).sort());
+    const theirs = (await call(app, 'GET', '/v1/api-keys?limit=1', b)).body.next_cursor as string;
+    expect(theirs).toEqual(expect.any(String));
+    for (const cursor of [made, theirs]) {
+      const response = await call(
+        app,
+        'GET',
+        `/v1/api-keys?limit=200&cursor=${encodeURIComponent(cursor)}`,
+        a,
+      );
+      expect(response.status).toBe(400);
+      expect(response.body.invalid_params[0].name).toBe('cursor');
+      expect(JSON.stringify(response.body)).not.toContain(keysB[0]?.id);
+    }
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as platform from '../db/migrations/0001-platform.js';
 import * as domain from '../db/migrations/0002-domain.js';
 import * as softDeletes from '../db/migrations/0003-soft-deletes.js';
+import * as serverSecrets from '../db/migrations/0004-server-secrets.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { write } from '../src/domain/write.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
@@ -12,7 +13,7 @@ import { migrateToLatest } from '../src/platform/migrator.js';
 import { engines } from './helpers/database.js';
 import { databaseUrl, withDatabase } from './helpers/environment.js';
 
-const allMigrations = ['0001-platform', '0002-domain', '0003-soft-deletes'];
+const allMigrations = ['0001-platform', '0002-domain', '0003-soft-deletes', '0004-server-secrets'];
 
 /** A migrator over the same migrations as src/platform/migrator.ts, for stepping down and to a target. */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run below the typed schema.
@@ -21,6 +22,7 @@ function stepper(db: Kysely<any>): Migrator {
     '0001-platform': platform,
     '0002-domain': domain,
     '0003-soft-deletes': softDeletes,
+    '0004-server-secrets': serverSecrets,
   };
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -154,7 +156,12 @@ describe.each(engines)('migrations on %s', (engine) => {
     expect((await migrator.migrateTo('0002-domain')).error).toBeUndefined();
     const before = await schemaOf(database.db);
 
-    expect(await migrateToLatest(database.db)).toEqual({ applied: ['0003-soft-deletes'] });
+    const toSoftDeletes = async () => {
+      const { error, results } = await migrator.migrateTo('0003-soft-deletes');
+      expect(error).toBeUndefined();
+      expect(results?.map((result) => result.migrationName)).toEqual(['0003-soft-deletes']);
+    };
+    await toSoftDeletes();
     expect(await schemaOf(database.db)).not.toEqual(before);
     const down = await migrator.migrateDown();
     expect(down.error).toBeUndefined();
@@ -163,7 +170,7 @@ describe.each(engines)('migrations on %s', (engine) => {
     ]);
     expect(await schemaOf(database.db)).toEqual(before);
 
-    expect(await migrateToLatest(database.db)).toEqual({ applied: ['0003-soft-deletes'] });
+    await toSoftDeletes();
     const tenantId = (await createTenant(database.db, 'Down')).id;
     await write(database.db, { tenantId, whiteLabelId: null }, async (tx, emit) => {
       const row = await tx
@@ -175,7 +182,7 @@ describe.each(engines)('migrations on %s', (engine) => {
     });
     const refused = await migrator.migrateDown();
     expect(String(refused.error)).toContain('soft-deleted rows remain in industries');
-    expect(await migrateToLatest(database.db)).toEqual({ applied: [] });
+    expect(await migrateToLatest(database.db)).toEqual({ applied: ['0004-server-secrets'] });
   });
 
   it('keep money exact: numeric columns, never floating point', async () => {

@@ -9,6 +9,7 @@ import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import type { ServerSecrets } from '../platform/server-secrets.js';
 import { jsonApiSurface } from '../rest/jsonapi/jsonapi.surface.js';
 import { v1Surface } from '../rest/v1/v1.surface.js';
 import { refuseOversizedBodies } from './body-limit.js';
@@ -27,7 +28,12 @@ export interface ServerDeps {
   database: Database;
   broker: Broker;
   /** Absent for ROLE=worker, which serves only the operations routes. */
-  surfaces?: { yoga: PorticoYoga; authenticator: Authenticator; keyring: SigningKeyring };
+  surfaces?: {
+    yoga: PorticoYoga;
+    authenticator: Authenticator;
+    keyring: SigningKeyring;
+    secrets: ServerSecrets;
+  };
 }
 
 /** The one HTTP server every surface is mounted on. */
@@ -115,6 +121,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       prefix: '/v1',
       database: deps.database,
       authenticator: surfaces.authenticator,
+      secrets: surfaces.secrets,
     });
     for (const prefix of ['/api/v2', '/api/v3']) {
       app.register(jsonApiSurface, { prefix, authenticator: surfaces.authenticator });

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import * as platform from '../../db/migrations/0001-platform.js';
 import * as domain from '../../db/migrations/0002-domain.js';
 import * as softDeletes from '../../db/migrations/0003-soft-deletes.js';
+import * as serverSecrets from '../../db/migrations/0004-server-secrets.js';
 
 // Listed explicitly (not read from the folder) so the set is typed and identical under tsx and in a
 // compiled build. Names sort in the order they apply.
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001-platform': platform,
   '0002-domain': domain,
   '0003-soft-deletes': softDeletes,
+  '0004-server-secrets': serverSecrets,
 };
 
 export interface MigrationReport {

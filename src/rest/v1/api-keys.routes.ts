@@ -12,7 +12,8 @@ import { isScope, type Scope } from '../../auth/scopes.js';
 import { InsufficientScopeError } from '../../auth/viewer.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { Database } from '../../platform/database.js';
-import { readPage, sendPage } from './pagination.js';
+import type { ServerSecrets } from '../../platform/server-secrets.js';
+import { listCursors, readPage, sendPage } from './pagination.js';
 
 function present(key: ApiKeyView) {
   return {
@@ -59,7 +60,7 @@ function readScopes(value: unknown): Scope[] {
 /** /v1/api-keys: create (the key shown once), list, read, rename, revoke. Scope keys:manage. */
 export function registerApiKeyRoutes(
   v1: FastifyInstance,
-  deps: { database: Database; authenticator: Authenticator },
+  deps: { database: Database; authenticator: Authenticator; secrets: ServerSecrets },
 ): void {
   const { db } = deps.database;
   const config = { scope: 'keys:manage' as const };
@@ -88,9 +89,10 @@ export function registerApiKeyRoutes(
   });
 
   v1.get('/api-keys', { config }, async (request, reply) => {
-    const page = readPage(request.query as Record<string, unknown>);
+    const cursors = await listCursors(request, deps.secrets);
+    const page = readPage(request.query as Record<string, unknown>, cursors);
     const rows = await listKeys(db, request.viewer, { ...page, limit: page.limit + 1 });
-    return sendPage(request, reply, rows, page, present);
+    return sendPage(request, reply, rows, page, cursors, present);
   });
 
   v1.get<{ Params: { id: string } }>('/api-keys/:id', { config }, async (request) =>

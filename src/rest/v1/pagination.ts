@@ -1,9 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../domain/errors.js';
-import { decodeCursor, encodeCursor, pageOf } from '../../domain/pagination.js';
+import { pageOf } from '../../domain/pagination.js';
+import type { ServerSecrets } from '../../platform/server-secrets.js';
+import { type CursorBinding, openCursor, sealCursor } from './sealed-cursors.js';
 
-// v1's list rules, one place for every list: `limit` (default 100, at most 1000) and an opaque
-// `cursor`; the answer is {data, has_more, next_cursor}, with the next page's URL in a Link header.
+// v1's list rules, one place for every list: `limit` (default 100, at most 1000) and an opaque,
+// tamper-proof `cursor` bound to the caller, the list, its filters and sort (sealed-cursors.ts);
+// the answer is {data, has_more, next_cursor}, with the next page's URL in a Link header.
 
 export const defaultLimit = 100;
 export const maxLimit = 1000;
@@ -14,8 +17,35 @@ export interface PageRequest {
   after?: string;
 }
 
+/** The server secret v1 cursors are sealed with (src/platform/server-secrets.ts). */
+export const cursorSecret = 'v1-cursor';
+
+/** One list as a cursor is bound to it: the caller, the route, its filters and its sort. */
+export interface ListCursors {
+  key: Buffer;
+  binding: CursorBinding;
+}
+
+export async function listCursors(
+  request: FastifyRequest,
+  secrets: ServerSecrets,
+  filters: Record<string, unknown> = {},
+  sort = 'id',
+): Promise<ListCursors> {
+  return {
+    key: await secrets.get(cursorSecret),
+    binding: {
+      tenantId: request.viewer.tenantId,
+      whiteLabelId: request.viewer.whiteLabelId,
+      list: `${request.method} ${request.routeOptions.url}`,
+      filters,
+      sort,
+    },
+  };
+}
+
 /** Reads v1's `limit` and opaque `cursor` query parameters. */
-export function readPage(query: { limit?: unknown; cursor?: unknown }): PageRequest {
+export function readPage(query: { limit?: unknown; cursor?: unknown }, cursors: ListCursors): PageRequest {
   let limit = defaultLimit;
   if (query.limit !== undefined) {
     limit = Number(query.limit);
@@ -26,7 +56,7 @@ export function readPage(query: { limit?: unknown; cursor?: unknown }): PageRequ
   if (query.cursor === undefined || query.cursor === '') return { limit };
   if (typeof query.cursor !== 'string')
     throw new ValidationError('cursor', 'is not a cursor this API returned');
-  return { limit, after: decodeCursor(query.cursor, 'cursor') };
+  return { limit, after: openCursor(cursors.key, query.cursor, cursors.binding) };
 }
 
 export interface V1Page<T> {
@@ -44,6 +74,7 @@ export function sendPage<T extends { id: string }, P>(
   reply: FastifyReply,
   rows: T[],
   page: PageRequest,
+  cursors: ListCursors,
   present: (row: T) => P,
 ): V1Page<P> {
   const window = pageOf(rows, {
@@ -52,7 +83,7 @@ export function sendPage<T extends { id: string }, P>(
     ...(page.after ? { cursorId: page.after } : {}),
   });
   const last = window.rows.at(-1);
-  const next = window.hasNext && last ? encodeCursor(last.id) : null;
+  const next = window.hasNext && last ? sealCursor(cursors.key, last.id, cursors.binding) : null;
   if (next) {
     const url = new URL(request.url, 'http://portico.invalid');
     url.searchParams.set('cursor', next);

@@ -1,0 +1,51 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isUuid, ValidationError } from '../../domain/errors.js';
+
+// v1 cursors are opaque and tamper-proof: `<position>.<mac>`, the MAC (HMAC-SHA256 under a server
+// secret every instance shares) covering the position and what the cursor is bound to — the
+// caller's tenant and white label, the list and its filters, and the sort. Another tenant's
+// cursor, or one replayed with other filters, fails the MAC like an edited one.
+
+export interface CursorBinding {
+  tenantId: string;
+  whiteLabelId: string | null;
+  /** The list (`GET /v1/api-keys`), its filters in a canonical order, and its sort key. */
+  list: string;
+  filters: Record<string, unknown>;
+  sort: string;
+}
+
+function boundTo(binding: CursorBinding): string {
+  const filters = Object.keys(binding.filters)
+    .filter((name) => binding.filters[name] !== undefined)
+    .sort()
+    .map((name) => [name, binding.filters[name]]);
+  return JSON.stringify([binding.tenantId, binding.whiteLabelId, binding.list, filters, binding.sort]);
+}
+
+function mac(key: Buffer, position: string, binding: CursorBinding): Buffer {
+  return createHmac('sha256', key).update(position).update('\n').update(boundTo(binding)).digest();
+}
+
+export function sealCursor(key: Buffer, id: string, binding: CursorBinding): string {
+  const position = Buffer.from(JSON.stringify({ id })).toString('base64url');
+  return `${position}.${mac(key, position, binding).toString('base64url')}`;
+}
+
+/** The row id a cursor stands for, if this API issued it for this caller, list, filters and sort. */
+export function openCursor(key: Buffer, cursor: string, binding: CursorBinding): string {
+  const refused = new ValidationError(
+    'cursor',
+    'is not a cursor this API returned for this list (same filters, same credential’s tenant)',
+  );
+  const [position, signature, extra] = cursor.split('.');
+  if (!position || !signature || extra !== undefined) throw refused;
+  const expected = mac(key, position, binding);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused;
+  try {
+    const { id } = JSON.parse(Buffer.from(position, 'base64url').toString('utf8'));
+    if (typeof id === 'string' && isUuid(id)) return id;
+  } catch {}
+  throw refused;
+}
