@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../src/auth/secrets.js';
 import { lockDataDir } from '../src/platform/data-dir.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
+import { migrationNames } from '../src/platform/migrator.js';
 import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
 import { databaseUrl } from './helpers/environment.js';
 import { childEnv, root, runTs } from './helpers/processes.js';

@@ -13,6 +13,9 @@ const migrations: Record<string, Migration> = {
   '0004-server-secrets': serverSecrets,
 };
 
+/** Every migration this build knows, in the order they apply. */
+export const migrationNames: readonly string[] = Object.keys(migrations).sort();
+
 export interface MigrationReport {
   applied: string[];
 }
