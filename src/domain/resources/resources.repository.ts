@@ -69,15 +69,15 @@ function throughIds(path: readonly { table: string; column: string }[], scope: T
 /**
  * A to-one relation read along with each row, in the same statement (and its own, nested): the
  * row it references, or none when that row is deleted or not the caller's. Read it back with
- * `relatedRow`.
+ * `relatedRowOf`.
  */
 export interface Include {
   /** The reference column on the including row. */
   column: string;
   /** The resource it references. */
   resource: ResourceDescription;
-  /** The columns to read of it (by default, its described fields). */
-  columns?: readonly string[];
+  /** The columns to read of it (its id is always read). */
+  columns: readonly string[];
   includes: readonly Include[];
 }
 
@@ -112,13 +112,6 @@ export function relatedRowOf(column: string): (row: Row) => Row | undefined {
   return (row) => (row as unknown as Record<symbol, Row | undefined>)[key];
 }
 
-/** What a related row carries: its described fields, which is what any surface renders of it. */
-function includedColumns(resource: ResourceDescription): string[] {
-  const columns = new Set(['id', ...Object.keys(resource.fields)]);
-  for (const spec of Object.values(resource.fields)) if (spec.currency) columns.add(spec.currency);
-  return [...columns];
-}
-
 interface Joined {
   /** Index of the joined relation this one hangs off, or -1 for the row itself. */
   parent: number;
@@ -146,8 +139,10 @@ function withIncludes(
       const index = joined.length;
       const alias = `r${index + 1}`;
       const table = include.resource.table;
-      const columns = include.columns ? ['id', ...include.columns] : includedColumns(include.resource);
-      const keys = [...new Set(columns)].map((column): [string, string] => [column, `${alias}__${column}`]);
+      const keys = [...new Set(['id', ...include.columns])].map((column): [string, string] => [
+        column,
+        `${alias}__${column}`,
+      ]);
       joined.push({
         parent,
         key: relatedKey(include.column),
@@ -392,7 +387,6 @@ export async function softDeleteRow(
   return updateRow(tx, resource, scope, id, { deleted_at: sql`now()` });
 }
 
-/** Locks a live row for the rest of the transaction and returns it (updates compare against it). */
 /**
  * Holds the live rows a write refers to until it commits (a delete of one waits, then sees the
  * new reference); returns the reference columns whose row is gone meanwhile.
@@ -418,6 +412,7 @@ export async function holdReferences(
   return gone;
 }
 
+/** Locks a live row for the rest of the transaction and returns it (updates compare against it). */
 export async function lockRow(
   tx: WriteTx,
   resource: ResourceDescription,

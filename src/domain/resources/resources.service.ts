@@ -103,11 +103,6 @@ export async function countResources(
   return countRows(db, resource, scope, filters);
 }
 
-/**
- * Every reference a write names must be a live row the caller can see, and a client-owned row's
- * references must all belong to one client: the one it is created for. Returns that client (for a
- * new row; an update keeps the client it has).
- */
 /** Inside the write: its references are held until it commits, and still live (see checkReferences). */
 async function holdReferenced(
   tx: WriteTx,
@@ -123,6 +118,11 @@ async function holdReferenced(
   }
 }
 
+/**
+ * Every reference a write names must be a live row the caller can see, and a client-owned row's
+ * references must all belong to one client: the one it is created for. Returns that client (for a
+ * new row; an update keeps the client it has).
+ */
 async function checkReferences(
   db: Kysely<DB>,
   resource: ResourceDescription,
