@@ -15,8 +15,11 @@ import {
 
 export const typeName = (resource: ResourceDescription) => pascal(resource.name);
 
+/** The name a reference column's relation has on a GraphQL type (`instrument_id` → `instrument`). */
+export const relationField = (column: string) => camel(relationName(column));
+
 export function inputName(column: string, spec: FieldSpec): string {
-  return spec.type === 'reference' ? `${camel(relationName(column))}Id` : camel(column);
+  return spec.type === 'reference' ? `${relationField(column)}Id` : camel(column);
 }
 
 /** Turns a global id into the row id, refusing one of another type as the named field. */

@@ -1,6 +1,7 @@
 import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import { camel, type ResourceDescription, relationName, resourceNamed } from '../../domain/resource.js';
+import { camel, type ResourceDescription, resourceNamed } from '../../domain/resource.js';
 import type { Include } from '../../domain/resources/resources.service.js';
+import { relationField } from './graphql-names.js';
 
 // What a list's selection reads of its rows: the columns behind the selected fields, so a row
 // parses nothing it will not render, and the to-one relations it follows (`positions { edges {
@@ -28,9 +29,6 @@ function fieldsOf(nodes: readonly FieldNode[], fragments: Fragments): FieldNode[
 function named(fields: FieldNode[], name: string): FieldNode[] {
   return fields.filter((field) => field.name.value === name);
 }
-
-/** The name a reference column's relation has on a GraphQL type (`instrument_id` → `instrument`). */
-export const relationField = (column: string) => camel(relationName(column));
 
 const columnsByField = new Map<ResourceDescription, Map<string, readonly string[]>>();
 

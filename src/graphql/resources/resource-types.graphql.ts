@@ -15,7 +15,6 @@ import {
   type FilterSpec,
   pascal,
   type ResourceDescription,
-  relationName,
   resourceNamed,
 } from '../../domain/resource.js';
 import { writable } from '../../domain/resources/resource-input.js';
@@ -36,8 +35,8 @@ import { mutationErrors } from '../errors.graphql.js';
 import { Money } from '../scalars.graphql.js';
 import { readFilters, readInputArgument, readPage } from './graphql-arguments.js';
 import { withGraphQLFieldNames } from './graphql-errors.js';
-import { inputName, localId, typeName } from './graphql-names.js';
-import { relationField, selectionFor } from './graphql-selection.js';
+import { inputName, localId, relationField, typeName } from './graphql-names.js';
+import { selectionFor } from './graphql-selection.js';
 import { loaderAtPlace } from './path-loaders.js';
 
 const read = (resource: ResourceDescription) => `${resource.family}:read` as Scope;
@@ -119,7 +118,7 @@ class ConnectionResult {
 const emptyPage: Page<Row> = { rows: [], hasNext: false, hasPrevious: false };
 
 function filterDescription(spec: FilterSpec): string {
-  const subject = spec.field.type === 'reference' ? camel(relationName(spec.column)) : camel(spec.column);
+  const subject = spec.field.type === 'reference' ? relationField(spec.column) : camel(spec.column);
   if (spec.kind === 'from') return `Only those with ${subject} on or after this.`;
   if (spec.kind === 'to') return `Only those with ${subject} on or before this.`;
   if (spec.kind === 'through')
