@@ -25,6 +25,7 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { plannedCounts, type SeedSize } from '../db/seed/sizes.js';
+import { median } from './median.js';
 import { type StatementProxy, startStatementProxy } from './statement-proxy.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -508,14 +509,6 @@ async function load(target: Target, seconds: number): Promise<Sample> {
 }
 
 const kb = (answer: Json) => (Buffer.byteLength(JSON.stringify(answer)) / 1024).toFixed(1);
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 /** Warm-up, then `runs` alternating measured runs of every target; medians per target. */
 async function compare(targets: Target[], timing: ReturnType<typeof plan>): Promise<Map<Target, Sample[]>> {

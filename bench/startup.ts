@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/helpers/processes.js';
+import { median } from './median.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const idleMs = 2000;
@@ -108,14 +109,6 @@ function portico(dataDir: string, port: number, extra: NodeJS.ProcessEnv = {}) {
 function barePGlite(dataDir: string, port: number) {
   return measureStart([process.execPath, 'bench/bare-pglite.mjs', dataDir, String(port)], process.env, port);
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 export interface StartupResult {
   lines: string[];
