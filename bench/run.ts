@@ -1,12 +1,13 @@
 // npm run bench: every benchmark, each reporting ratios against a peer measured in the same run.
 // `npm run bench -- --quick` runs each briefly (CI does, so the harness never rots) and records
-// nothing; a full run writes its figures and method to bench/results/. BENCH_ONLY=graphql,startup
+// nothing; a full run writes its figures and method to bench/results/. BENCH_ONLY=graphql,rest,startup
 // runs only the named benchmarks.
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { graphqlBenchmark, graphqlMethod } from './graphql.js';
 import { httpOverhead } from './http-overhead.js';
+import { restBenchmark, restMethod } from './rest.js';
 import { rlsOverhead } from './rls-overhead.js';
 import { startup } from './startup.js';
 
@@ -54,15 +55,12 @@ if (scratch) {
       await rlsOverhead(scratch),
     );
   }
-  if (selected('graphql')) {
-    await record(
-      'graphql',
-      graphqlMethod,
-      await graphqlBenchmark({
-        quick,
-        databaseUrl: scratch,
-        redisUrl: process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL,
-      }),
-    );
-  }
+  // The read benchmarks: Portico as in production, on Postgres and Redis.
+  const reads = {
+    quick,
+    databaseUrl: scratch,
+    redisUrl: process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL,
+  };
+  if (selected('graphql')) await record('graphql', graphqlMethod, await graphqlBenchmark(reads));
+  if (selected('rest')) await record('rest', restMethod, await restBenchmark(reads));
 } else console.log('(set BENCH_DATABASE_URL to a scratch Postgres database to run the Postgres benchmarks)');

@@ -107,8 +107,9 @@ export async function build(esbuild) {
       metafile: true,
       write: false,
       logLevel: 'error',
-      // PGlite finds its WebAssembly and data files next to its own modules; pg-native is optional.
-      external: ['@electric-sql/pglite', 'pg-native'],
+      // PGlite finds its WebAssembly and data files next to its own modules, and Swagger UI its
+      // static assets (through __dirname); pg-native is optional.
+      external: ['@electric-sql/pglite', '@fastify/swagger-ui', 'pg-native'],
       // ES modules wherever a package ships them: esbuild hoists them into direct calls, where
       // CommonJS exports are read through property getters on every call (graphql's hot paths).
       mainFields: ['module', 'main'],

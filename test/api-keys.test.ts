@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from './helpers/app.js';
 import { accessToken, apiKeyFor, bearer, tenantWithClient } from './helpers/credentials.js';
 import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
 import { redisUrl } from './helpers/environment.js';
+import { openApiValidator } from './helpers/openapi-validator.js';
 
 type Headers = Record<string, string>;
 
@@ -16,8 +17,15 @@ async function call(app: TestApp, method: string, path: string, headers: Headers
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const parsed = text ? JSON.parse(text) : undefined;
+  // Every /v1 answer is held to the OpenAPI document (the method-not-allowed probes have no operation).
+  if (path.startsWith('/v1/') && response.status !== 405) {
+    (await documented).validate(method, path, response.status, response.headers.get('content-type'), parsed);
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
 }
+
+const documented = openApiValidator();
 
 async function graphql(app: TestApp, headers: Headers, query: string) {
   return call(
@@ -134,7 +142,7 @@ describe('/v1/api-keys', () => {
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(response.body).toMatchObject({ status: 400, code: 'invalid_input' });
-      expect(response.body.invalid_params[0].name).toBe(field);
+      expect(response.body.errors[0].pointer).toBe(`#/${field}`);
     });
 
     it.each([
@@ -315,7 +323,7 @@ describe('/v1/api-keys', () => {
           who,
         );
         expect(response.status, label).toBe(400);
-        expect(response.body.invalid_params[0].name, label).toBe('cursor');
+        expect(response.body.errors[0].parameter, label).toBe('cursor');
       }
       const own = await call(
         app,
@@ -341,7 +349,7 @@ describe('/v1/api-keys', () => {
       const response = await call(app, 'GET', `/v1/api-keys?${query}`, pageTenant);
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
-      expect(response.body.invalid_params[0].name).toBe(parameter);
+      expect(response.body.errors[0].parameter).toBe(parameter);
     });
   });
 
@@ -422,7 +430,7 @@ describe('/v1/api-keys', () => {
     ])('refuses to change %s with 400 naming the field', async (_label, body, field) => {
       const response = await call(app, 'PATCH', `/v1/api-keys/${key.id}`, manager, body);
       expect(response.status).toBe(400);
-      expect(response.body.invalid_params[0].name).toBe(field);
+      expect(response.body.errors[0].pointer).toBe(`#/${field}`);
       const row = await app.database.db
         .selectFrom('api_keys')
         .select(['name', 'scopes', 'public_id'])

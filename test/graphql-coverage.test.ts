@@ -36,8 +36,11 @@ function selection(resource: ResourceDescription): string {
 /** The path from a row to the value a filter compares (`instrument { issuer { id } }` for issuer_id on positions). */
 function filterPath(spec: FilterSpec): string[] {
   const column = spec.column;
-  if (spec.kind === 'through')
-    return [relationName(column), ...spec.path.map((hop) => relationName(hop.column)), 'id'];
+  if (spec.kind === 'through') {
+    // Hop by hop to the last table; its id, or the column the last hop compares (an industry's code).
+    const steps = [relationName(column), ...spec.path.map((hop) => relationName(hop.column))];
+    return spec.path.at(-1)?.column.endsWith('_id') ? [...steps, 'id'] : steps;
+  }
   if (spec.field.type === 'reference') return [relationName(column), 'id'];
   return [column];
 }

@@ -101,7 +101,7 @@ describe('tenant isolation', () => {
         a,
       );
       expect(response.status).toBe(400);
-      expect(response.body.invalid_params[0].name).toBe('cursor');
+      expect(response.body.errors[0].parameter).toBe('cursor');
       expect(JSON.stringify(response.body)).not.toContain(keysB[0]?.id);
     }
   });

@@ -6,6 +6,7 @@ import * as platform from '../db/migrations/0001-platform.js';
 import * as domain from '../db/migrations/0002-domain.js';
 import * as softDeletes from '../db/migrations/0003-soft-deletes.js';
 import * as serverSecrets from '../db/migrations/0004-server-secrets.js';
+import * as millisecondTimestamps from '../db/migrations/0005-millisecond-timestamps.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { write } from '../src/domain/write.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
@@ -13,7 +14,13 @@ import { migrateToLatest } from '../src/platform/migrator.js';
 import { engines } from './helpers/database.js';
 import { databaseUrl, withDatabase } from './helpers/environment.js';
 
-const allMigrations = ['0001-platform', '0002-domain', '0003-soft-deletes', '0004-server-secrets'];
+const allMigrations = [
+  '0001-platform',
+  '0002-domain',
+  '0003-soft-deletes',
+  '0004-server-secrets',
+  '0005-millisecond-timestamps',
+];
 
 /** A migrator over the same migrations as src/platform/migrator.ts, for stepping down and to a target. */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run below the typed schema.
@@ -23,6 +30,7 @@ function stepper(db: Kysely<any>): Migrator {
     '0002-domain': domain,
     '0003-soft-deletes': softDeletes,
     '0004-server-secrets': serverSecrets,
+    '0005-millisecond-timestamps': millisecondTimestamps,
   };
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -182,7 +190,7 @@ describe.each(engines)('migrations on %s', (engine) => {
     });
     const refused = await migrator.migrateDown();
     expect(String(refused.error)).toContain('soft-deleted rows remain in industries');
-    expect(await migrateToLatest(database.db)).toEqual({ applied: ['0004-server-secrets'] });
+    expect(await migrateToLatest(database.db)).toEqual({ applied: allMigrations.slice(3) });
   });
 
   it('keep money exact: numeric columns, never floating point', async () => {

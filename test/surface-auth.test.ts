@@ -190,9 +190,10 @@ describe('one authentication step, each surface in its own dialect', () => {
     });
 
     it('answers a body of an unsupported media type with a 415 problem', async () => {
+      const manager = await tenantWithClient(app, ['keys:manage'], { tenantId });
       const response = await fetch(`${app.url}/v1/api-keys`, {
         method: 'POST',
-        headers: { ...reader, 'content-type': 'text/csv' },
+        headers: { ...bearer(await accessToken(app, manager.client)), 'content-type': 'text/csv' },
         body: 'name\nkey',
       });
       expect(response.status).toBe(415);

@@ -10,7 +10,8 @@ import { type Kysely, sql } from 'kysely';
 // The dropped constraints carry the names Postgres generated for them in 0002 (note the 63-byte
 // truncation of the instrument_holdings one); down restores them under those same names.
 
-const domainTables = [
+/** The wealth domain's tables as 0002 created them (0005 retypes the same ones). */
+export const domainTables = [
   'industries',
   'issuers',
   'instruments',

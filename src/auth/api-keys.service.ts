@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { isUuid, NotFoundError, requireName, ValidationError } from '../domain/errors.js';
+import { type Page, type PageRequest, pageOf } from '../domain/pagination.js';
 import { requireTenantScope } from '../domain/tenants/tenants.service.js';
 import { type TenantScope, write } from '../domain/write.js';
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, updateApiKey } from './api-keys.repository.js';
@@ -52,8 +53,13 @@ export async function createApiKey(
 export type ApiKeyView = NonNullable<Awaited<ReturnType<typeof findApiKey>>>;
 
 /** API keys as a caller manages them: never the secret, never another tenant's or white label's. */
-export async function listKeys(db: Kysely<DB>, scope: TenantScope, page: { after?: string; limit: number }) {
-  return listApiKeys(db, scope, page);
+export async function listKeys(
+  db: Kysely<DB>,
+  scope: TenantScope,
+  page: PageRequest,
+): Promise<Page<ApiKeyView>> {
+  const rows = await listApiKeys(db, scope, { after: page.cursorId, limit: page.limit + 1 });
+  return pageOf(rows, page);
 }
 
 export async function getKey(db: Kysely<DB>, scope: TenantScope, id: string): Promise<ApiKeyView> {

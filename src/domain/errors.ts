@@ -51,6 +51,15 @@ export class ConflictError extends Error {
   }
 }
 
+/** A conditional write whose condition no longer holds (the row changed since the caller read it). */
+export class PreconditionFailedError extends Error {
+  readonly code = 'precondition_failed';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are UUIDs; anything else can be answered "not found" without asking the database. */

@@ -12,6 +12,8 @@ export interface PageRequest {
   limit: number;
   /** Forward: rows after this id; backward: rows before it. */
   cursorId?: string;
+  /** In change order (v1 delta reads, forward only): the cursor row's updated_at, with its id. */
+  cursorUpdatedAt?: string;
 }
 
 export interface Page<T> {

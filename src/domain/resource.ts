@@ -47,9 +47,16 @@ export type FilterSpec =
   | { kind: 'from' | 'to'; column: string; field: FieldSpec }
   /**
    * column in (select id from <hop table> where <hop column> = value), hop after hop: positions by
-   * issuer go through instruments, by industry through instruments and issuers.
+   * issuer go through instruments, by industry through instruments and issuers. With `orId`, a UUID
+   * value names the last hop's row by id instead (an industry by its code, or by its id).
    */
-  | { kind: 'through'; column: string; path: readonly { table: string; column: string }[]; field: FieldSpec };
+  | {
+      kind: 'through';
+      column: string;
+      path: readonly { table: string; column: string }[];
+      field: FieldSpec;
+      orId?: boolean;
+    };
 
 export type DomainTable = Exclude<
   keyof DB,
@@ -73,8 +80,10 @@ type Columns<T extends DomainTable> = Exclude<
 export interface ResourceDescription<T extends DomainTable = DomainTable> {
   /** Singular snake_case: the event prefix (`position.created`) and the base of every type name. */
   name: string;
-  /** Plural snake_case: the v1 path and the GraphQL list field. */
+  /** Plural snake_case: the GraphQL list field, and in kebab-case the v1 path unless `path` says otherwise. */
   plural: string;
+  /** The v1 collection path, where partners know the resource by a shorter name (holdings, limits). */
+  path?: string;
   table: T;
   family: ResourceFamily;
   /** Client-owned rows carry client_id and the client's white label; tenant-owned rows do not. */
@@ -232,12 +241,12 @@ export const filter = {
   equals: (column: string, spec: FieldSpec): FilterSpec => ({ kind: 'equals', column, field: spec }),
   from: (column: string, spec: FieldSpec): FilterSpec => ({ kind: 'from', column, field: spec }),
   to: (column: string, spec: FieldSpec): FilterSpec => ({ kind: 'to', column, field: spec }),
-  through: (column: string, path: { table: string; column: string }[], spec: FieldSpec): FilterSpec => ({
-    kind: 'through',
-    column,
-    path,
-    field: spec,
-  }),
+  through: (
+    column: string,
+    path: { table: string; column: string }[],
+    spec: FieldSpec,
+    options: { orId?: boolean } = {},
+  ): FilterSpec => ({ kind: 'through', column, path, field: spec, ...options }),
 };
 
 // —— describing a resource ——
@@ -245,6 +254,7 @@ export const filter = {
 export interface ResourceInput<T extends DomainTable> {
   name: string;
   plural: string;
+  path?: string;
   table: T;
   family: ResourceFamily;
   owner: 'tenant' | 'client';
@@ -281,6 +291,7 @@ export function defineResource<T extends DomainTable>(input: ResourceInput<T>): 
   const description: ResourceDescription<T> = {
     name: input.name,
     plural: input.plural,
+    ...(input.path ? { path: input.path } : {}),
     table: input.table,
     family: input.family,
     owner: input.owner,

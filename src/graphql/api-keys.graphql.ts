@@ -19,6 +19,7 @@ builder.queryField('apiKeys', (t) =>
     type: [ApiKey],
     description: 'The first 100 API keys visible to the caller.',
     authScopes: { scope: 'keys:manage' },
-    resolve: (_root, _args, context) => listKeys(context.database.db, context.viewer, { limit: 100 }),
+    resolve: async (_root, _args, context) =>
+      (await listKeys(context.database.db, context.viewer, { direction: 'forward', limit: 100 })).rows,
   }),
 );

@@ -34,10 +34,10 @@ export function authenticatedSurface(
     throw new NotFoundError('route', `${request.method} ${request.url}`);
   });
   surface.decorateRequest('viewer', undefined as unknown as Viewer);
+  // The scope is checked as soon as the caller is known, before the body is read or validated: a
+  // caller without it learns nothing about what the route would have accepted.
   surface.addHook('onRequest', async (request) => {
     request.viewer = await authenticator.authenticate(request.headers);
-  });
-  surface.addHook('preHandler', async (request) => {
     if (request.is404) return;
     const scope = request.routeOptions.config.scope;
     if (!scope) throw new Error(`Route ${request.routeOptions.url} declares no scope`);

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError, bearerChallenge, InsufficientScopeError } from '../auth/viewer.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/errors.js';
 import { MethodNotAllowedError } from './method-not-allowed.js';
 
 /** What every surface needs to render an error in its own dialect; decided here, once. */
@@ -67,6 +67,15 @@ export function classifyDomainError(error: unknown): ClassifiedError | undefined
       internal: false,
     };
   }
+  if (error instanceof PreconditionFailedError) {
+    return {
+      status: 412,
+      code: error.code,
+      title: 'Precondition Failed',
+      detail: error.message,
+      internal: false,
+    };
+  }
   if (error instanceof ConflictError) {
     return { status: 409, code: error.code, title: 'Conflict', detail: error.message, internal: false };
   }
@@ -126,6 +135,8 @@ export function graphqlCode(problem: Pick<ClassifiedError, 'status' | 'field'>):
       return 'NOT_FOUND';
     case 409:
       return 'CONFLICT';
+    case 412:
+      return 'PRECONDITION_FAILED';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
     case 500:

@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
 import { jsonApiSurface } from '../rest/jsonapi/jsonapi.surface.js';
+import { registerOpenApi } from '../rest/openapi.js';
 import { v1Surface } from '../rest/v1/v1.surface.js';
 import { refuseOversizedBodies } from './body-limit.js';
 import { corsOptions } from './cors.js';
@@ -109,6 +110,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   const surfaces = deps.surfaces;
   if (surfaces) {
+    registerOpenApi(app);
     app.register(formBody);
     registerOAuthRoutes(app, {
       db: deps.database.db,

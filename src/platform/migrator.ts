@@ -3,6 +3,7 @@ import * as platform from '../../db/migrations/0001-platform.js';
 import * as domain from '../../db/migrations/0002-domain.js';
 import * as softDeletes from '../../db/migrations/0003-soft-deletes.js';
 import * as serverSecrets from '../../db/migrations/0004-server-secrets.js';
+import * as millisecondTimestamps from '../../db/migrations/0005-millisecond-timestamps.js';
 
 // Listed explicitly (not read from the folder) so the set is typed and identical under tsx and in a
 // compiled build. Names sort in the order they apply.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-domain': domain,
   '0003-soft-deletes': softDeletes,
   '0004-server-secrets': serverSecrets,
+  '0005-millisecond-timestamps': millisecondTimestamps,
 };
 
 /** Every migration this build knows, in the order they apply. */

@@ -7,6 +7,7 @@ const holdingDate = field.date('The day of the snapshot.');
 export const accountHoldingResource = defineResource({
   name: 'account_holding',
   plural: 'account_holdings',
+  path: 'holdings',
   table: 'account_holdings',
   family: 'positions',
   owner: 'client',

@@ -5,6 +5,7 @@ const portfolio = field.reference('portfolio', 'The portfolio the limit applies 
 export const investmentLimitResource = defineResource({
   name: 'investment_limit',
   plural: 'investment_limits',
+  path: 'limits',
   table: 'investment_limits',
   family: 'limits',
   owner: 'client',

@@ -6,6 +6,7 @@ const periodEnd = field.date('Last day of the period.');
 export const performanceResultResource = defineResource({
   name: 'performance_result',
   plural: 'performance_results',
+  path: 'performance',
   table: 'performance_results',
   family: 'performance',
   owner: 'client',

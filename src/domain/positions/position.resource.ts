@@ -46,5 +46,17 @@ export const positionResource = defineResource({
       ],
       field.reference('industry', 'Positions in instruments whose issuer is in this industry.'),
     ),
+    industry: filter.through(
+      'instrument_id',
+      [
+        { table: 'instruments', column: 'issuer_id' },
+        { table: 'issuers', column: 'industry_id' },
+        { table: 'industries', column: 'code' },
+      ],
+      field.text('Positions in instruments whose issuer is in this industry, named by its code or its id.', {
+        max: 36,
+      }),
+      { orId: true },
+    ),
   },
 });

@@ -13,14 +13,18 @@ export function writable(spec: FieldSpec, mode: WriteMode): boolean {
   return spec.write === 'always' || (mode === 'create' && spec.write === 'create');
 }
 
-function inputSchema(resource: ResourceDescription, mode: WriteMode): z.ZodType<Record<string, unknown>> {
+/** The schema a write is validated with (surfaces document it; `readInput` applies it). */
+export function inputSchema(
+  resource: ResourceDescription,
+  mode: WriteMode,
+): z.ZodType<Record<string, unknown>> {
   let cached = schemas.get(resource);
   if (!cached) {
     const build = (m: WriteMode) => {
       const shape: Record<string, z.ZodType> = {};
       for (const [column, spec] of Object.entries(resource.fields)) {
         if (!writable(spec, m)) continue;
-        const value = spec.nullable ? spec.input.nullable() : spec.input;
+        const value = (spec.nullable ? spec.input.nullable() : spec.input).describe(spec.description);
         shape[column] = m === 'create' && spec.required ? value : value.optional();
       }
       return z.strictObject(shape) as z.ZodType<Record<string, unknown>>;

@@ -1,6 +1,7 @@
 // All SQL for described resources. Every function takes the caller's scope and narrows by it
 // (visibility.ts); every read leaves soft-deleted rows out unless a delta read asks for them.
 import { type Kysely, sql } from 'kysely';
+import { isUuid } from '../errors.js';
 import type { PageRequest } from '../pagination.js';
 import { describedResources, type ResourceDescription, resourceNamed } from '../resource.js';
 import { joinedVisibleTo, visibleTo } from '../visibility.js';
@@ -49,8 +50,14 @@ function matchingRows(
     if (spec.kind === 'equals') narrowed = narrowed.where(column, '=', value);
     else if (spec.kind === 'from') narrowed = narrowed.where(column, '>=', value);
     else if (spec.kind === 'to') narrowed = narrowed.where(column, '<=', value);
-    else if (spec.kind === 'through')
-      narrowed = narrowed.where(column, 'in', throughIds(spec.path, scope, value));
+    else if (spec.kind === 'through') {
+      const path =
+        spec.orId && typeof value === 'string' && isUuid(value) ? spec.path.slice(0, -1) : spec.path;
+      narrowed =
+        path.length > 0
+          ? narrowed.where(column, 'in', throughIds(path, scope, value))
+          : narrowed.where(column, '=', value);
+    }
   }
   return narrowed;
 }
@@ -87,10 +94,17 @@ export interface ReadShape {
   includes?: readonly Include[];
 }
 
-/** The columns a read selects: the asked-for ones (with those the read itself needs), else all. */
-function selected(table: string, shape: ReadShape, needed: readonly string[] = []): string[] | string {
-  if (!shape.columns) return `${table}.*`;
-  return [...new Set(['id', ...needed, ...shape.columns])].map((column) => `${table}.${column}`);
+/** Selects what a read needs: the asked-for columns (with those the read itself needs), else all. */
+function selectShape(
+  query: AnyQuery,
+  table: string,
+  shape: ReadShape,
+  needed: readonly string[] = [],
+): AnyQuery {
+  if (!shape.columns) return query.selectAll(table);
+  return query.select(
+    [...new Set(['id', ...needed, ...shape.columns])].map((column) => `${table}.${column}`),
+  );
 }
 
 // A related row hangs off its owner under a symbol per reference column: no column can collide
@@ -192,6 +206,15 @@ export async function findByIds(
     .execute();
 }
 
+/** How a list is read: deleted rows along (delta reads), and in which order. */
+export interface ListOptions extends ReadShape {
+  includeDeleted?: boolean;
+  /** Only the rows of one parent: a sub-collection (/v1/portfolios/{id}/positions). */
+  parent?: { column: string; id: string };
+  /** Change order, (updated_at, id), through the (tenant_id, updated_at, id) index; else id order. */
+  changeOrder?: boolean;
+}
+
 /** One window of a list, one row more than asked for, in the window's direction. */
 export async function listRows(
   db: ReadDb,
@@ -199,15 +222,30 @@ export async function listRows(
   scope: TenantScope,
   filters: FilterValues,
   page: PageRequest,
-  options: { includeDeleted?: boolean } & ReadShape = {},
+  options: ListOptions = {},
 ): Promise<Row[]> {
   const table = resource.table;
-  const forward = page.direction === 'forward';
+  const direction = page.direction === 'forward' ? 'asc' : 'desc';
   let query = matchingRows(db, resource, scope, filters, options.includeDeleted);
-  if (page.cursorId) query = query.where(`${table}.id`, forward ? '>' : '<', page.cursorId);
-  const included = withIncludes(query.select(selected(table, options)), table, scope, options.includes ?? []);
+  if (options.parent) query = query.where(`${table}.${options.parent.column}`, '=', options.parent.id);
+  if (options.changeOrder) {
+    if (page.direction !== 'forward') throw new Error('Change order is read forward only');
+    if (page.cursorId && page.cursorUpdatedAt) {
+      query = query.where((eb: AnyQuery) =>
+        eb(
+          eb.refTuple(`${table}.updated_at`, `${table}.id`),
+          '>',
+          eb.tuple(new Date(page.cursorUpdatedAt as string), page.cursorId),
+        ),
+      );
+    }
+    query = query.orderBy(`${table}.updated_at`, 'asc');
+  } else if (page.cursorId) {
+    query = query.where(`${table}.id`, direction === 'asc' ? '>' : '<', page.cursorId);
+  }
+  const included = withIncludes(selectShape(query, table, options), table, scope, options.includes ?? []);
   const rows: Row[] = await included.query
-    .orderBy(`${table}.id`, forward ? 'asc' : 'desc')
+    .orderBy(`${table}.id`, direction)
     .limit(page.limit + 1)
     .execute();
   included.attach(rows);
@@ -248,8 +286,7 @@ export async function listChildRows(
   const untyped = db as unknown as Untyped;
   const ofParent = () =>
     matchingRows(db, resource, scope, filters).whereRef(`${table}.${parentColumn}`, '=', 'parent.id');
-  let window = ofParent()
-    .select(selected(table, shape, [parentColumn]))
+  let window = selectShape(ofParent(), table, shape, [parentColumn])
     .orderBy(`${table}.id`, direction)
     .limit(page.limit + 1);
   if (page.cursorId) window = window.where(`${table}.id`, direction === 'asc' ? '>' : '<', page.cursorId);
@@ -314,10 +351,24 @@ export async function countChildRows(
   return new Map(rows.map((row) => [row.parent, Number(row.count)]));
 }
 
+/**
+ * Values as the driver must receive them: JSON columns as JSON text, since node-postgres sends a
+ * JavaScript array as a Postgres array literal (PGlite would take either).
+ */
+function stored(resource: ResourceDescription, values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values };
+  for (const [column, value] of Object.entries(values)) {
+    if (resource.fields[column]?.type === 'json' && value !== null && value !== undefined) {
+      out[column] = JSON.stringify(value);
+    }
+  }
+  return out;
+}
+
 export async function insertRow(tx: WriteTx, resource: ResourceDescription, values: Record<string, unknown>) {
   return (tx as unknown as Untyped)
     .insertInto(resource.table)
-    .values(values)
+    .values(stored(resource, values))
     .returningAll()
     .executeTakeFirstOrThrow() as Promise<Row>;
 }
@@ -330,9 +381,14 @@ export async function updateRow(
   values: Record<string, unknown>,
 ): Promise<Row | undefined> {
   const table = resource.table;
-  return visibleTo((tx as unknown as Untyped).updateTable(table).set(values), scope, table, {
-    whiteLabel: hasWhiteLabel(resource),
-  })
+  return visibleTo(
+    (tx as unknown as Untyped).updateTable(table).set(stored(resource, values)),
+    scope,
+    table,
+    {
+      whiteLabel: hasWhiteLabel(resource),
+    },
+  )
     .where(`${table}.id`, '=', id)
     .where(`${table}.deleted_at`, 'is', null)
     .returningAll()

@@ -20,6 +20,7 @@ import {
   holdReferences,
   type Include,
   insertRow,
+  type ListOptions,
   listChildRows,
   listRows,
   liveReferrer,
@@ -31,7 +32,7 @@ import {
 } from './resources.repository.js';
 
 export { relatedRowOf } from './resources.repository.js';
-export type { FilterValues, Include, ReadShape, Row };
+export type { FilterValues, Include, ListOptions, ReadShape, Row };
 
 const label = (resource: ResourceDescription) => resource.name.replaceAll('_', ' ');
 
@@ -89,7 +90,7 @@ export async function listResources(
   scope: TenantScope,
   filters: FilterValues,
   page: PageRequest,
-  options: { includeDeleted?: boolean } & ReadShape = {},
+  options: ListOptions = {},
 ): Promise<Page<Row>> {
   return pageOf(await listRows(db, resource, scope, filters, page, options), page);
 }
@@ -209,20 +210,31 @@ class Unchanged {
   constructor(readonly row: Row) {}
 }
 
+/**
+ * A condition on the row as it is when the write takes it (locked, inside the write's transaction):
+ * it throws to refuse the write, which then changes nothing. v1's If-Match is one.
+ */
+export type Precondition = (current: Row) => void;
+
 export async function updateResource(
   db: Kysely<DB>,
   resource: ResourceDescription,
   scope: TenantScope,
   id: string,
   input: Record<string, unknown>,
+  precondition?: Precondition,
 ): Promise<Row> {
   const values = readInput(resource, input, 'update');
   const current = await getResource(db, resource, scope, id);
-  if (Object.keys(values).length === 0) return current;
+  if (Object.keys(values).length === 0) {
+    precondition?.(current);
+    return current;
+  }
   await checkReferences(db, resource, scope, values, current);
   try {
     return await write(db, rowScope(resource, scope, current), async (tx, emit) => {
       const before = await lockRow(tx, resource, scope, id);
+      if (before) precondition?.(before);
       if (before) await holdReferenced(tx, resource, scope, values);
       const after = before && (await updateRow(tx, resource, scope, id, values));
       if (!before || !after) throw new NotFoundError(label(resource), id);
@@ -246,13 +258,16 @@ export async function deleteResource(
   resource: ResourceDescription,
   scope: TenantScope,
   id: string,
+  precondition?: Precondition,
 ): Promise<Row> {
   const current = await getResource(db, resource, scope, id);
   return write(db, rowScope(resource, scope, current), async (tx, emit) => {
     // A row that live rows still point at stays: deleting it would leave them referring to a row
     // no read returns. Its dependants go first, each with its own event. Locked first, so a write
     // adding a reference to it (which holds it, holdReferenced) has committed before the check.
-    if (!(await lockRow(tx, resource, scope, id))) throw new NotFoundError(label(resource), id);
+    const before = await lockRow(tx, resource, scope, id);
+    if (!before) throw new NotFoundError(label(resource), id);
+    precondition?.(before);
     const referrer = await liveReferrer(tx, resource, scope, id);
     if (referrer) {
       throw new ConflictError(

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import {
   type ApiKeyView,
   createApiKey,
@@ -8,20 +9,81 @@ import {
   revokeKey,
 } from '../../auth/api-keys.service.js';
 import type { Authenticator } from '../../auth/authenticator.js';
-import { isScope, type Scope } from '../../auth/scopes.js';
+import { allScopes, type Scope } from '../../auth/scopes.js';
 import { InsufficientScopeError } from '../../auth/viewer.js';
-import { ValidationError } from '../../domain/errors.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
 import { listCursors, readPage, sendPage } from './pagination.js';
+import { noContent, problemResponses, v1Security } from './v1-openapi.js';
+import { idParameter, named, pageParameters } from './v1-schemas.js';
 
-function present(key: ApiKeyView) {
+// /v1/api-keys: create (the key shown once), list, read, rename, revoke. Scope keys:manage.
+
+const timestamp = z.iso.datetime();
+
+const apiKey = z.object({
+  id: z.uuid(),
+  public_id: z.string().describe('The key’s public part, shown in logs and listings.'),
+  name: z.string(),
+  description: z.string().nullable(),
+  scopes: z.array(z.enum(allScopes as [Scope, ...Scope[]])),
+  white_label_id: z.uuid().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  last_used_at: timestamp.nullable(),
+  expires_at: timestamp.nullable(),
+});
+named(apiKey, 'ApiKey', 'An API key, without its secret.');
+
+const createdKey = apiKey.extend({
+  key: z.string().describe('The whole key, `<public id>.<secret>`: shown in this response only.'),
+});
+named(createdKey, 'CreatedApiKey', 'A new API key, with its secret, once.');
+
+const apiKeyPage = z.object({
+  data: z.array(apiKey),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable(),
+});
+named(apiKeyPage, 'ApiKeyPage');
+
+// Both branches plain, the split after: the document shows either form.
+const scopeList = z
+  .union([z.array(z.string()), z.string()], { error: 'must be a non-empty list of scope names' })
+  .transform((value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value));
+
+const createBody = z.strictObject({
+  name: z.string({ error: 'must be a string' }).describe('A name to recognise the key by.'),
+  description: z.string({ error: 'must be a string' }).nullable().optional(),
+  scopes: scopeList
+    .pipe(
+      z
+        .array(z.string())
+        .min(1, 'must be a non-empty list of scope names')
+        .superRefine((names, context) => {
+          const unknown = names.filter((name) => !(allScopes as readonly string[]).includes(name));
+          if (unknown.length > 0)
+            context.addIssue({ code: 'custom', message: `unknown scope ${unknown.join(', ')}` });
+        }),
+    )
+    .transform((names) => [...new Set(names as Scope[])])
+    .describe('The scopes the key holds: a list, or one space-separated string. At most the creator’s own.'),
+});
+named(createBody, 'ApiKeyCreate');
+
+const updateBody = z.strictObject({
+  name: z.string({ error: 'must be a string' }).optional(),
+  description: z.string({ error: 'must be a string' }).nullable().optional(),
+});
+named(updateBody, 'ApiKeyUpdate');
+
+function present(key: ApiKeyView): z.infer<typeof apiKey> {
   return {
     id: key.id,
     public_id: key.public_id,
     name: key.name,
     description: key.description,
-    scopes: key.scopes,
+    scopes: key.scopes as Scope[],
     white_label_id: key.white_label_id,
     created_at: key.created_at.toISOString(),
     updated_at: key.updated_at.toISOString(),
@@ -30,89 +92,116 @@ function present(key: ApiKeyView) {
   };
 }
 
-function readBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError('body', 'must be a JSON object');
-  }
-  const unknown = Object.keys(body).find((field) => !allowed.includes(field));
-  if (unknown)
-    throw new ValidationError(unknown, `is not a field of this request (allowed: ${allowed.join(', ')})`);
-  return body as Record<string, unknown>;
-}
-
-function optionalText(body: Record<string, unknown>, field: string): string | null | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return value;
-  if (typeof value !== 'string') throw new ValidationError(field, 'must be a string');
-  return value;
-}
-
-function readScopes(value: unknown): Scope[] {
-  const names = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
-  if (!Array.isArray(names) || names.length === 0 || names.some((name) => typeof name !== 'string')) {
-    throw new ValidationError('scopes', 'must be a non-empty list of scope names');
-  }
-  const unknown = names.filter((name) => !isScope(name));
-  if (unknown.length > 0) throw new ValidationError('scopes', `unknown scope ${unknown.join(', ')}`);
-  return [...new Set(names as Scope[])];
-}
-
-/** /v1/api-keys: create (the key shown once), list, read, rename, revoke. Scope keys:manage. */
 export function registerApiKeyRoutes(
   v1: FastifyInstance,
   deps: { database: Database; authenticator: Authenticator; secrets: ServerSecrets },
 ): void {
   const { db } = deps.database;
-  const config = { scope: 'keys:manage' as const };
-
-  v1.post('/api-keys', { config }, async (request, reply) => {
-    const body = readBody(request.body, ['name', 'description', 'scopes']);
-    const name = optionalText(body, 'name');
-    if (!name) throw new ValidationError('name', 'is required');
-    const scopes = readScopes(body.scopes);
-    // A key never holds more than the credential that creates it.
-    const missing = scopes.find((scope) => !request.viewer.scopes.has(scope));
-    if (missing) throw new InsufficientScopeError(missing);
-    const { id, key } = await createApiKey(db, {
-      tenantId: request.viewer.tenantId,
-      whiteLabelId: request.viewer.whiteLabelId,
-      name,
-      description: optionalText(body, 'description') ?? null,
-      scopes,
-      createdBy: `${request.viewer.credential.kind}:${request.viewer.credential.publicId}`,
-    });
-    const created = await getKey(db, request.viewer, id);
-    return reply
-      .status(201)
-      .header('location', `/v1/api-keys/${id}`)
-      .send({ ...present(created), key });
+  const scope: Scope = 'keys:manage';
+  const config = { scope };
+  const documented = (operationId: string, summary: string) => ({
+    tags: ['API keys'],
+    operationId,
+    summary,
+    security: v1Security(scope),
   });
 
-  v1.get('/api-keys', { config }, async (request, reply) => {
-    const cursors = await listCursors(request, deps.secrets);
-    const page = readPage(request.query as Record<string, unknown>, cursors);
-    const rows = await listKeys(db, request.viewer, { ...page, limit: page.limit + 1 });
-    return sendPage(request, reply, rows, page, cursors, present);
-  });
-
-  v1.get<{ Params: { id: string } }>('/api-keys/:id', { config }, async (request) =>
-    present(await getKey(db, request.viewer, request.params.id)),
+  v1.post(
+    '/api-keys',
+    {
+      config,
+      schema: {
+        ...documented('createApiKey', 'Create an API key'),
+        description: 'The key is in this response only; Portico keeps only its hash.',
+        body: createBody,
+        response: { 201: createdKey, ...problemResponses([400, 415]) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as z.infer<typeof createBody>;
+      // A key never holds more than the credential that creates it.
+      const missing = body.scopes.find((wanted) => !request.viewer.scopes.has(wanted));
+      if (missing) throw new InsufficientScopeError(missing);
+      const { id, key } = await createApiKey(db, {
+        tenantId: request.viewer.tenantId,
+        whiteLabelId: request.viewer.whiteLabelId,
+        name: body.name,
+        description: body.description ?? null,
+        scopes: body.scopes,
+        createdBy: `${request.viewer.credential.kind}:${request.viewer.credential.publicId}`,
+      });
+      const created = await getKey(db, request.viewer, id);
+      return reply
+        .status(201)
+        .header('location', `/v1/api-keys/${id}`)
+        .send({ ...present(created), key });
+    },
   );
 
-  v1.patch<{ Params: { id: string } }>('/api-keys/:id', { config }, async (request) => {
-    const body = readBody(request.body, ['name', 'description']);
-    const changes: { name?: string; description?: string | null } = {};
-    const name = optionalText(body, 'name');
-    if (name === null) throw new ValidationError('name', 'must not be null');
-    if (name !== undefined) changes.name = name;
-    const description = optionalText(body, 'description');
-    if (description !== undefined) changes.description = description;
-    return present(await renameKey(db, request.viewer, request.params.id, changes));
-  });
+  v1.get(
+    '/api-keys',
+    {
+      config,
+      schema: {
+        ...documented('listApiKeys', 'List API keys'),
+        querystring: z.strictObject(pageParameters),
+        response: { 200: apiKeyPage, ...problemResponses([400]) },
+      },
+    },
+    async (request, reply) => {
+      const cursors = await listCursors(request, deps.secrets);
+      const page = readPage(request.query as { limit?: number; cursor?: string }, cursors);
+      return sendPage(request, reply, await listKeys(db, request.viewer, page), cursors, present);
+    },
+  );
 
-  v1.delete<{ Params: { id: string } }>('/api-keys/:id', { config }, async (request, reply) => {
-    const revoked = await revokeKey(db, request.viewer, request.params.id);
-    await deps.authenticator.revoked({ kind: 'api_key', publicId: revoked.public_id });
-    return reply.status(204).send();
-  });
+  v1.get<{ Params: { id: string } }>(
+    '/api-keys/:id',
+    {
+      config,
+      schema: {
+        ...documented('getApiKey', 'Get an API key'),
+        params: idParameter,
+        response: { 200: apiKey, ...problemResponses([404]) },
+      },
+    },
+    async (request) => present(await getKey(db, request.viewer, request.params.id)),
+  );
+
+  v1.patch<{ Params: { id: string } }>(
+    '/api-keys/:id',
+    {
+      config,
+      schema: {
+        ...documented('updateApiKey', 'Rename an API key'),
+        params: idParameter,
+        body: updateBody,
+        response: { 200: apiKey, ...problemResponses([400, 404, 415]) },
+      },
+    },
+    async (request) => {
+      const body = request.body as z.infer<typeof updateBody>;
+      const changes: { name?: string; description?: string | null } = {};
+      if (body.name !== undefined) changes.name = body.name;
+      if (body.description !== undefined) changes.description = body.description;
+      return present(await renameKey(db, request.viewer, request.params.id, changes));
+    },
+  );
+
+  v1.delete<{ Params: { id: string } }>(
+    '/api-keys/:id',
+    {
+      config,
+      schema: {
+        ...documented('revokeApiKey', 'Revoke an API key'),
+        params: idParameter,
+        response: { 204: noContent, ...problemResponses([404]) },
+      },
+    },
+    async (request, reply) => {
+      const revoked = await revokeKey(db, request.viewer, request.params.id);
+      await deps.authenticator.revoked({ kind: 'api_key', publicId: revoked.public_id });
+      return reply.status(204).send();
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isUuid, ValidationError } from '../../domain/errors.js';
+import { isUuid } from '../../domain/errors.js';
+import { queryParameterError } from './route-validation.js';
 
 // v1 cursors are opaque and tamper-proof: `<position>.<mac>`, the MAC (HMAC-SHA256 under a server
 // secret every instance shares) covering the position and what the cursor is bound to — the
@@ -27,14 +28,20 @@ function mac(key: Buffer, position: string, binding: CursorBinding): Buffer {
   return createHmac('sha256', key).update(position).update('\n').update(boundTo(binding)).digest();
 }
 
-export function sealCursor(key: Buffer, id: string, binding: CursorBinding): string {
-  const position = Buffer.from(JSON.stringify({ id })).toString('base64url');
+/** Where a list stands: the last row returned, by id, and in change order by its updated_at too. */
+export interface CursorPosition {
+  id: string;
+  updatedAt?: string;
+}
+
+export function sealCursor(key: Buffer, at: CursorPosition, binding: CursorBinding): string {
+  const position = Buffer.from(JSON.stringify(at)).toString('base64url');
   return `${position}.${mac(key, position, binding).toString('base64url')}`;
 }
 
-/** The row id a cursor stands for, if this API issued it for this caller, list, filters and sort. */
-export function openCursor(key: Buffer, cursor: string, binding: CursorBinding): string {
-  const refused = new ValidationError(
+/** The position a cursor stands for, if this API issued it for this caller, list, filters and sort. */
+export function openCursor(key: Buffer, cursor: string, binding: CursorBinding): CursorPosition {
+  const refused = queryParameterError(
     'cursor',
     'is not a cursor this API returned for this list (same filters, same credential’s tenant)',
   );
@@ -44,8 +51,11 @@ export function openCursor(key: Buffer, cursor: string, binding: CursorBinding):
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused;
   try {
-    const { id } = JSON.parse(Buffer.from(position, 'base64url').toString('utf8'));
-    if (typeof id === 'string' && isUuid(id)) return id;
+    const { id, updatedAt } = JSON.parse(Buffer.from(position, 'base64url').toString('utf8'));
+    if (typeof id === 'string' && isUuid(id)) {
+      if (updatedAt === undefined) return { id };
+      if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt))) return { id, updatedAt };
+    }
   } catch {}
   throw refused;
 }

@@ -1,10 +1,23 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../domain/errors.js';
 import { classifyError, problemHeaders } from '../../http/error-classification.js';
 import { sendProblem } from '../../http/problem.js';
+import { partOf } from './route-validation.js';
 
 const problemBase = 'https://portico.dev/problems/';
 
-/** v1's dialect: RFC 9457 problem details with a request id; field errors name the field. */
+/** Where each refused input is: a JSON pointer into the body, or the parameter or header by name. */
+function errorsOf(error: ValidationError) {
+  const part = partOf(error);
+  return error.issues.map((issue) => {
+    if (part === 'querystring' || part === 'params') return { detail: issue.message, parameter: issue.field };
+    if (part === 'headers') return { detail: issue.message, header: issue.field };
+    const pointer = issue.field === 'body' ? '' : `/${issue.field.replaceAll('~', '~0')}`;
+    return { detail: issue.message, pointer: `#${pointer}` };
+  });
+}
+
+/** v1's dialect: RFC 9457 problem details with a request id; field errors point at the field. */
 export function v1ErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const problem = classifyError(error, request);
   if (problem.internal) request.log.error({ err: error }, 'request failed');
@@ -15,8 +28,6 @@ export function v1ErrorHandler(error: FastifyError | Error, request: FastifyRequ
     title: problem.title,
     detail: problem.detail,
     code: problem.code,
-    ...(problem.field
-      ? { invalid_params: [{ name: problem.field, reason: problem.detail.slice(problem.field.length + 2) }] }
-      : {}),
+    ...(error instanceof ValidationError ? { errors: errorsOf(error) } : {}),
   });
 }

@@ -1,16 +1,37 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
+import { describedResources } from '../../domain/resource.js';
+import '../../domain/resources/described-resources.js';
 import { authenticatedSurface } from '../../http/authentication.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
 import { registerApiKeyRoutes } from './api-keys.routes.js';
+import { entityTags } from './conditional-requests.js';
+import { registerResourceRoutes } from './resource.routes.js';
+import { zodValidatorCompiler } from './route-validation.js';
 import { v1ErrorHandler } from './v1-errors.js';
 
-/** /v1: snake_case JSON, problem details, cursor pagination. Every route is authenticated. */
+/**
+ * /v1: snake_case JSON, problem details, cursor pagination, ETags. Every route is authenticated
+ * and validated by its zod route schema; responses are sent as JSON.stringify writes them, which
+ * is also what their ETags are computed from.
+ */
 export async function v1Surface(
   v1: FastifyInstance,
   deps: { database: Database; authenticator: Authenticator; secrets: ServerSecrets },
 ) {
   authenticatedSurface(v1, deps.authenticator, v1ErrorHandler);
+  v1.setValidatorCompiler(zodValidatorCompiler);
+  v1.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // JSON bodies only (text/plain is Fastify's other default): anything else is 415. A PATCH may
+  // say it is a JSON merge patch (RFC 7396), which is what v1's PATCH does.
+  v1.removeContentTypeParser('text/plain');
+  v1.addContentTypeParser(
+    'application/merge-patch+json',
+    { parseAs: 'string' },
+    v1.getDefaultJsonParser('error', 'error'),
+  );
+  entityTags(v1);
   registerApiKeyRoutes(v1, deps);
+  for (const resource of describedResources()) registerResourceRoutes(v1, deps, resource);
 }

@@ -1,0 +1,105 @@
+import { STATUS_CODES } from 'node:http';
+import type { OpenAPIV3_1 } from 'openapi-types';
+
+// What the v1 protocol does around every route — done once by hooks and shared helpers, not by
+// each route — written into the document the same way, once: ETags and If-None-Match/304 on
+// reads, If-Match on writes, Location on creation, the Link to the next page, JSON merge patch,
+// and the problems any route can answer (a body too large, an internal error).
+
+type Operation = {
+  parameters?: unknown[];
+  requestBody?: { content?: Record<string, unknown> };
+  responses: Record<
+    string,
+    {
+      description?: string;
+      headers?: Record<string, unknown>;
+      content?: Record<string, { schema?: { $ref?: string } }>;
+    }
+  >;
+};
+
+const problem = (status: number) => ({
+  description: STATUS_CODES[status],
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
+  parameters: {
+    IfNoneMatch: {
+      name: 'If-None-Match',
+      in: 'header',
+      required: false,
+      description: 'An ETag this response had: unchanged, it answers 304 without a body.',
+      schema: { type: 'string' },
+    },
+    IfMatch: {
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      description:
+        'Write only if the resource still has this ETag (or any, `*`); otherwise 412 and nothing changes.',
+      schema: { type: 'string' },
+    },
+  },
+  headers: {
+    ETag: { description: 'Strong entity tag of this representation.', schema: { type: 'string' } },
+    Location: { description: 'The URL of the created resource.', schema: { type: 'string' } },
+    Link: {
+      description: 'The next page (`rel="next"`), when there is one.',
+      schema: { type: 'string' },
+    },
+  },
+  responses: {
+    NotModified: {
+      description: 'Not Modified: the representation still has the ETag given in If-None-Match.',
+      headers: { ETag: { $ref: '#/components/headers/ETag' } },
+    },
+  },
+};
+
+function document(operation: Operation, method: string): void {
+  const { responses } = operation;
+  for (const [status, response] of Object.entries(responses)) {
+    if (!response.description || response.description === 'Default Response') {
+      response.description = STATUS_CODES[Number(status)] ?? status;
+    }
+  }
+  operation.parameters ??= [];
+  const parameters = operation.parameters;
+  if (method === 'get') {
+    parameters.push({ $ref: '#/components/parameters/IfNoneMatch' });
+    const ok = responses['200'];
+    if (ok) {
+      const isPage = ok.content?.['application/json']?.schema?.$ref?.endsWith('Page');
+      ok.headers = {
+        ETag: { $ref: '#/components/headers/ETag' },
+        ...(isPage ? { Link: { $ref: '#/components/headers/Link' } } : {}),
+      };
+    }
+    responses['304'] = { $ref: '#/components/responses/NotModified' } as never;
+  }
+  if ((method === 'patch' || method === 'delete') && responses['412']) {
+    parameters.push({ $ref: '#/components/parameters/IfMatch' });
+  }
+  if (method === 'post' && responses['201']) {
+    responses['201'].headers = { Location: { $ref: '#/components/headers/Location' } };
+  }
+  const body = operation.requestBody?.content;
+  if (body?.['application/json']) {
+    if (method === 'patch') body['application/merge-patch+json'] = body['application/json'];
+    responses['413'] = problem(413);
+  }
+  responses['500'] = problem(500);
+  if (parameters.length === 0) delete operation.parameters;
+  operation.responses = Object.fromEntries(
+    Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)),
+  ) as Operation['responses'];
+}
+
+/** Adds the protocol's headers, parameters and responses to every operation of the document. */
+export function documentProtocol(paths: Record<string, Record<string, Operation>>): void {
+  for (const item of Object.values(paths)) {
+    for (const [method, operation] of Object.entries(item)) document(operation, method);
+  }
+}

@@ -1,0 +1,37 @@
+// Writes openapi/openapi.json, the OpenAPI document of the REST surfaces (npm run codegen). The
+// routes are registered on a bare Fastify instance whose dependencies throw if used: generating
+// the document needs the route schemas only, not a database, a broker or the network.
+import { mkdir, writeFile } from 'node:fs/promises';
+import Fastify from 'fastify';
+import type { Authenticator } from '../auth/authenticator.js';
+import '../domain/resources/described-resources.js';
+import type { Database } from '../platform/database.js';
+import type { ServerSecrets } from '../platform/server-secrets.js';
+import { registerOpenApi } from './openapi.js';
+import { v1Surface } from './v1/v1.surface.js';
+
+/** A dependency the routes hold but only call while answering requests, which this never does. */
+function unavailable<T>(name: string): T {
+  return new Proxy({} as object, {
+    get(_target, property) {
+      throw new Error(`print-openapi: ${name}.${String(property)} is not available here`);
+    },
+  }) as T;
+}
+
+const app = Fastify();
+registerOpenApi(app);
+app.register(v1Surface, {
+  prefix: '/v1',
+  database: { db: unavailable('db') } as unknown as Database,
+  authenticator: unavailable<Authenticator>('authenticator'),
+  secrets: unavailable<ServerSecrets>('secrets'),
+});
+await app.ready();
+const document = app.swagger();
+await app.close();
+
+const target = new URL('../../openapi/openapi.json', import.meta.url);
+await mkdir(new URL('.', target), { recursive: true });
+await writeFile(target, `${JSON.stringify(document, null, 2)}\n`);
+console.log(`wrote ${target.pathname}`);
