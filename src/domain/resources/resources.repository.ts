@@ -198,10 +198,10 @@ export async function findByIds(
   resource: ResourceDescription,
   scope: TenantScope,
   ids: readonly string[],
+  shape: ReadShape = {},
 ): Promise<Row[]> {
   if (ids.length === 0) return [];
-  return visibleRows(db, resource, scope)
-    .selectAll(resource.table)
+  return selectShape(visibleRows(db, resource, scope), resource.table, shape)
     .where(`${resource.table}.id`, 'in', ids)
     .execute();
 }

@@ -41,8 +41,9 @@ export async function getResource(
   resource: ResourceDescription,
   scope: TenantScope,
   id: string,
+  shape: ReadShape = {},
 ): Promise<Row> {
-  const [row] = await loadResources(db, resource, scope, [id]);
+  const [row] = await loadResources(db, resource, scope, [id], shape);
   if (!row) throw new NotFoundError(label(resource), id);
   return row;
 }
@@ -53,8 +54,9 @@ export async function loadResources(
   resource: ResourceDescription,
   scope: TenantScope,
   ids: readonly string[],
+  shape: ReadShape = {},
 ): Promise<Row[]> {
-  return findByIds(db, resource, scope, ids.filter(isUuid));
+  return findByIds(db, resource, scope, ids.filter(isUuid), shape);
 }
 
 /**

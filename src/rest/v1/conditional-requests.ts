@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PreconditionFailedError } from '../../domain/errors.js';
 
@@ -10,7 +10,7 @@ import { PreconditionFailedError } from '../../domain/errors.js';
 
 /** The strong entity tag of a representation. */
 export function entityTag(body: string): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+  return `"${hash('sha256', body, 'base64url').slice(0, 32)}"`;
 }
 
 /** The tags of an If-Match / If-None-Match header; `*` stands for any. */

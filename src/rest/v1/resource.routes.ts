@@ -84,7 +84,9 @@ async function listPage(
     changeOrder ? 'updated_at' : 'id',
   );
   const page = readPage(query, cursors);
+  const fields = Object.keys(resource.fields);
   const rows = await listResources(deps.database.db, resource, request.viewer, filters, page, {
+    columns: includeDeleted ? [...fields, 'deleted_at'] : fields,
     includeDeleted,
     changeOrder,
     ...(parent ? { parent } : {}),
@@ -101,6 +103,8 @@ export function registerResourceRoutes(
   const path = collectionPath(resource);
   const schemas = resourceSchemas(resource);
   const present = presentRow(resource);
+  // A read selects what v1 shows, not the row's bookkeeping (tenant, white label, deleted_at).
+  const shown = { columns: Object.keys(resource.fields) };
   const type = pascal(resource.name);
   const plural = pascal(resource.path ?? resource.plural);
   const one = label(resource);
@@ -139,7 +143,7 @@ export function registerResourceRoutes(
         response: { 200: schemas.record, ...problemResponses([404]) },
       },
     },
-    async (request) => present(await getResource(db, resource, request.viewer, request.params.id)),
+    async (request) => present(await getResource(db, resource, request.viewer, request.params.id, shown)),
   );
 
   for (const [relation, child] of Object.entries(resource.children)) {
