@@ -90,6 +90,14 @@ describe.each(implementations)('$name broker', ({ pair }) => {
     expect(await a.get('k')).toBeNull();
   });
 
+  it('reads several keys in one call, in order, absent ones as null', async () => {
+    const [a, b] = brokers();
+    await a.set('many:1', 'one', 10_000);
+    await a.set('many:3', 'three', 10_000);
+    expect(await b.getMany(['many:1', 'many:2', 'many:3'])).toEqual(['one', null, 'three']);
+    expect(await b.getMany([])).toEqual([]);
+  });
+
   it('shares one token bucket: burst, refusal with retry time, refill', async () => {
     const [a, b] = brokers();
     const bucket = { capacity: 5, refillPerSecond: 20 };

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.js';
 import { type AccessTokenClaims, verifyAccessToken } from './access-tokens.js';
 import { findApiKeyForAuthentication, recordApiKeysUsed } from './api-keys.repository.js';
 import { findOAuthClientByClientId } from './oauth-clients.repository.js';
+import { RevocationMarkers } from './revocation-markers.js';
 import { isScope, type Scope } from './scopes.js';
 import { secretMatches } from './secrets.js';
 import type { SigningKeyring } from './signing-keys.js';
@@ -25,8 +26,9 @@ interface Cached<T> {
 
 // Credential lookups are cached briefly so a request costs no query. A revocation evicts on every
 // instance through pub/sub; because an instance may read the caller's next request before that
-// message, it also leaves a marker that a cached credential is checked against (one broker read,
-// no database), for longer than any cache entry lives.
+// message, it also leaves a marker that a cached credential is checked against (a broker read, no
+// database; concurrent requests share one, see revocation-markers.ts), for longer than any cache
+// entry lives.
 const cacheTtlMs = 60_000;
 const revocationMarkerTtlMs = 2 * cacheTtlMs;
 
@@ -57,6 +59,7 @@ export class Authenticator {
   #generation = 0;
   #flushTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => Promise<void>) | undefined;
+  readonly #markers: RevocationMarkers;
 
   constructor(
     private readonly deps: {
@@ -66,7 +69,9 @@ export class Authenticator {
       issuer: string;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.#markers = new RevocationMarkers(deps.broker);
+  }
 
   async start(): Promise<void> {
     this.#unsubscribe = await this.deps.broker.subscribe(revocationChannel, (message) => {
@@ -175,7 +180,7 @@ export class Authenticator {
     if (
       hit &&
       Date.now() - hit.loadedAt < cacheTtlMs &&
-      !(await this.deps.broker.get(markerKey(credential)))
+      !(await this.#markers.isMarked(markerKey(credential)))
     ) {
       return hit.value;
     }

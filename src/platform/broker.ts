@@ -13,6 +13,8 @@ export interface Broker {
   /** Sets `key` only if it is absent (single-use records such as JWT ids); true when it was set. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   get(key: string): Promise<string | null>;
+  /** Several keys in one round trip, in order. */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
   /** Atomically takes `cost` tokens from a bucket that refills continuously up to `capacity`. */

@@ -47,6 +47,10 @@ export class MemoryBroker implements Broker {
     return this.#live(key)?.value ?? null;
   }
 
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return keys.map((key) => this.#live(key)?.value ?? null);
+  }
+
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     this.#entries.set(key, { value, expiresAt: this.now() + ttlMs });
   }

@@ -119,6 +119,10 @@ export class RedisBroker implements Broker {
     return this.#redis.get(key);
   }
 
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return keys.length === 0 ? [] : this.#redis.mget(...keys);
+  }
+
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.#redis.set(key, value, 'PX', ttlMs);
   }
