@@ -362,6 +362,15 @@ describe.each(engines)('REST v1 protocol on %s', (engine) => {
       problem(wrongMethod);
     });
 
+    it('deletes when a client sends a JSON content type without a body', async () => {
+      const row = await cashflow();
+      const response = await fetch(`${app.url}/v1/cashflows/${row.id}`, {
+        method: 'DELETE',
+        headers: { ...auth, 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(204);
+    });
+
     it('takes a JSON merge patch as a PATCH body', async () => {
       const row = await cashflow();
       const response = await fetch(`${app.url}/v1/cashflows/${row.id}`, {

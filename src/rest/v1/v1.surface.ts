@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { describedResources } from '../../domain/resource.js';
 import '../../domain/resources/described-resources.js';
@@ -24,12 +24,19 @@ export async function v1Surface(
   v1.setValidatorCompiler(zodValidatorCompiler);
   v1.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // JSON bodies only (text/plain is Fastify's other default): anything else is 415. A PATCH may
-  // say it is a JSON merge patch (RFC 7396), which is what v1's PATCH does.
-  v1.removeContentTypeParser('text/plain');
+  // say it is a JSON merge patch (RFC 7396), which is what v1's PATCH does. An empty body is no
+  // body (many clients label a bodiless DELETE as JSON); a route that needs one says so by name.
+  const json = v1.getDefaultJsonParser('error', 'error');
+  const parser = (
+    request: FastifyRequest,
+    body: string,
+    done: (error: Error | null, body?: unknown) => void,
+  ) => (body === '' ? done(null, undefined) : json(request, body, done));
+  v1.removeContentTypeParser(['text/plain', 'application/json']);
   v1.addContentTypeParser(
-    'application/merge-patch+json',
+    ['application/json', 'application/merge-patch+json'],
     { parseAs: 'string' },
-    v1.getDefaultJsonParser('error', 'error'),
+    parser,
   );
   entityTags(v1);
   registerApiKeyRoutes(v1, deps);
