@@ -33,12 +33,14 @@ describe.each(engines)('v1 tenant isolation on %s', (engine) => {
   let app: TestApp;
   let mine: V1Call;
   let theirs: V1Call;
+  let tenantA: string;
   const theirRows = new Map<ResourceDescription, Json>();
 
   beforeAll(async () => {
     app = await startTestApp({ database: await isolatedDatabase(engine) });
     const a = await tenantWithClient(app, allScopes, { name: 'Tenant A' });
     const b = await tenantWithClient(app, allScopes, { name: 'Tenant B' });
+    tenantA = a.tenantId;
     await seedTenant(app.database.db, a.tenantId, { size: 'small' });
     await seedTenant(app.database.db, b.tenantId, { size: 'small', seed: 7 });
     mine = v1As(app, bearer(await accessToken(app, a.client)));
@@ -96,5 +98,38 @@ describe.each(engines)('v1 tenant isolation on %s', (engine) => {
     // A filter naming their parent finds nothing of theirs.
     const filtered = await mine('GET', `/v1/positions?portfolio_id=${portfolio.id}`);
     expect(filtered.body.data).toEqual([]);
+  });
+
+  it('keeps a white-label credential to its own white label’s clients, and shows it the shared reference data', async () => {
+    const branded = await tenantWithClient(app, allScopes, { tenantId: tenantA, whiteLabel: 'Brand' });
+    const brand = v1As(app, bearer(await accessToken(app, branded.client)));
+    const client = (await brand('POST', '/v1/clients', { name: 'Brand client' })).body;
+    const portfolio = (
+      await brand('POST', '/v1/portfolios', {
+        client_id: client.id,
+        name: 'Brand book',
+        base_currency: 'EUR',
+      })
+    ).body;
+
+    // The tenant-wide credential sees the brand's rows beside its own.
+    const everyClient = await walk(mine, '/v1/clients', 1000);
+    expect(everyClient.map((row) => row.id)).toContain(client.id);
+    const seeded = everyClient.find((row) => row.id !== client.id);
+
+    // The brand sees only its own client-owned rows…
+    expect((await walk(brand, '/v1/clients', 1000)).map((row) => row.id)).toEqual([client.id]);
+    expect((await walk(brand, '/v1/portfolios', 1000)).map((row) => row.id)).toEqual([portfolio.id]);
+    const hidden = await brand('GET', `/v1/clients/${seeded.id}`);
+    const missing = await brand('GET', `/v1/clients/${crypto.randomUUID()}`);
+    expect(shape(hidden, seeded.id)).toEqual(shape(missing, missing.body.instance.split('/').at(-1)));
+    const borrowed = await brand('POST', '/v1/portfolios', {
+      client_id: seeded.id,
+      name: 'x',
+      base_currency: 'EUR',
+    });
+    expect(borrowed.status).toBe(400);
+    // … and the tenant's reference data, which belongs to no client.
+    expect((await brand('GET', '/v1/instruments?limit=1')).body.data).toHaveLength(1);
   });
 });

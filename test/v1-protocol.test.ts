@@ -135,6 +135,36 @@ describe.each(engines)('REST v1 protocol on %s', (engine) => {
       expect(seen.slice(-inserted.length + 1)).toEqual(inserted.slice(0, -1));
     });
 
+    it.each([
+      ['creation order', ''],
+      ['change order (a delta read)', '&updated_since=2000-01-01T00:00:00Z'],
+    ])(
+      'walks in %s while another client writes at the same time, each lasting row exactly once',
+      async (_label, delta) => {
+        const day = delta ? '2026-04-02' : '2026-04-01';
+        const lasting = await Promise.all(Array.from({ length: 24 }, () => cashflow({ value_date: day })));
+        const doomed = await Promise.all(Array.from({ length: 8 }, () => cashflow({ value_date: day })));
+        let walking = true;
+        const writer = (async () => {
+          let writes = 0;
+          while (walking) {
+            await cashflow({ value_date: day });
+            const victim = doomed.pop();
+            if (victim) expect((await api('DELETE', `/v1/cashflows/${victim.id}`)).status).toBe(204);
+            writes++;
+          }
+          return writes;
+        })();
+        const seen = (
+          await walk(api, `/v1/cashflows?portfolio_id=${portfolio.id}&from=${day}&to=${day}${delta}`, 3)
+        ).map((row) => row.id);
+        walking = false;
+        expect(await writer).toBeGreaterThan(0);
+        expect(new Set(seen).size).toBe(seen.length);
+        for (const row of lasting) expect(seen).toContain(row.id);
+      },
+    );
+
     it('sends the next page in a Link header and stops with has_more false', async () => {
       const first = await api('GET', `/v1/cashflows?portfolio_id=${portfolio.id}&limit=2`);
       expect(first.body.has_more).toBe(true);
