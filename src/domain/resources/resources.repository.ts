@@ -6,6 +6,7 @@ import type { PageRequest } from '../pagination.js';
 import { describedResources, type ResourceDescription, resourceNamed } from '../resource.js';
 import { joinedVisibleTo, visibleTo } from '../visibility.js';
 import type { ReadDb, TenantScope, WriteTx } from '../write.js';
+import { fromTemplate, slot } from './statement-templates.js';
 
 export type Row = Record<string, unknown> & { id: string };
 
@@ -201,9 +202,33 @@ export async function findByIds(
   shape: ReadShape = {},
 ): Promise<Row[]> {
   if (ids.length === 0) return [];
-  return selectShape(visibleRows(db, resource, scope), resource.table, shape)
-    .where(`${resource.table}.id`, 'in', ids)
-    .execute();
+  const values: Record<string, unknown> = { tenant: scope.tenantId, whiteLabel: scope.whiteLabelId };
+  ids.forEach((id, index) => {
+    values[`id${index}`] = id;
+  });
+  const key = [
+    'find',
+    resource.table,
+    scope.whiteLabelId ? 'white-label' : '',
+    shape.columns?.join(',') ?? '*',
+    ids.length,
+  ].join(' ');
+  const compiled = fromTemplate(
+    key,
+    () =>
+      selectShape(visibleRows(db, resource, slotted(scope)), resource.table, shape).where(
+        `${resource.table}.id`,
+        'in',
+        ids.map((_, index) => slot(`id${index}`)),
+      ),
+    values,
+  );
+  return (await (db as unknown as Untyped).executeQuery(compiled)).rows as Row[];
+}
+
+/** The caller's scope with slots in place of its values, for building a template. */
+function slotted(scope: TenantScope): TenantScope {
+  return { tenantId: slot('tenant'), whiteLabelId: scope.whiteLabelId ? slot('whiteLabel') : null };
 }
 
 /** How a list is read: deleted rows along (delta reads), and in which order. */
@@ -226,30 +251,87 @@ export async function listRows(
 ): Promise<Row[]> {
   const table = resource.table;
   const direction = page.direction === 'forward' ? 'asc' : 'desc';
-  let query = matchingRows(db, resource, scope, filters, options.includeDeleted);
-  if (options.parent) query = query.where(`${table}.${options.parent.column}`, '=', options.parent.id);
-  if (options.changeOrder) {
-    if (page.direction !== 'forward') throw new Error('Change order is read forward only');
-    if (page.cursorId && page.cursorUpdatedAt) {
-      query = query.where((eb: AnyQuery) =>
-        eb(
-          eb.refTuple(`${table}.updated_at`, `${table}.id`),
-          '>',
-          eb.tuple(new Date(page.cursorUpdatedAt as string), page.cursorId),
-        ),
-      );
+  if (options.changeOrder && page.direction !== 'forward')
+    throw new Error('Change order is read forward only');
+  const build = (scope: TenantScope, filters: FilterValues, page: PageRequest, parent?: string) => {
+    let query = matchingRows(db, resource, scope, filters, options.includeDeleted);
+    if (options.parent) query = query.where(`${table}.${options.parent.column}`, '=', parent);
+    if (options.changeOrder) {
+      if (page.cursorId && page.cursorUpdatedAt) {
+        query = query.where((eb: AnyQuery) =>
+          eb(
+            eb.refTuple(`${table}.updated_at`, `${table}.id`),
+            '>',
+            eb.tuple(page.cursorUpdatedAt, page.cursorId),
+          ),
+        );
+      }
+      query = query.orderBy(`${table}.updated_at`, 'asc');
+    } else if (page.cursorId) {
+      query = query.where(`${table}.id`, direction === 'asc' ? '>' : '<', page.cursorId);
     }
-    query = query.orderBy(`${table}.updated_at`, 'asc');
-  } else if (page.cursorId) {
-    query = query.where(`${table}.id`, direction === 'asc' ? '>' : '<', page.cursorId);
+    return selectShape(query, table, options)
+      .orderBy(`${table}.id`, direction)
+      .limit(page.limit + 1);
+  };
+  const includes = options.includes ?? [];
+  // A list with related rows, or with a filter whose SQL depends on its value, is built each time.
+  const fixedShape =
+    includes.length === 0 &&
+    Object.keys(filters).every(
+      (name) => !(resource.filters[name]?.kind === 'through' && resource.filters[name]?.orId),
+    );
+  if (!fixedShape) {
+    const included = withIncludes(build(scope, filters, page, options.parent?.id), table, scope, includes);
+    const rows: Row[] = await included.query.execute();
+    included.attach(rows);
+    return rows;
   }
-  const included = withIncludes(selectShape(query, table, options), table, scope, options.includes ?? []);
-  const rows: Row[] = await included.query
-    .orderBy(`${table}.id`, direction)
-    .limit(page.limit + 1)
-    .execute();
-  included.attach(rows);
-  return rows;
+  const present = Object.keys(filters).filter(
+    (name) => filters[name] !== undefined && filters[name] !== null,
+  );
+  const values: Record<string, unknown> = {
+    tenant: scope.tenantId,
+    whiteLabel: scope.whiteLabelId,
+    cursorId: page.cursorId,
+    cursorUpdatedAt: page.cursorUpdatedAt,
+    limit: page.limit + 1,
+    parent: options.parent?.id,
+  };
+  for (const name of present) values[`filter:${name}`] = filters[name];
+  const shape = [
+    'list',
+    table,
+    scope.whiteLabelId ? 'white-label' : '',
+    present.join(','),
+    options.columns?.join(',') ?? '*',
+    options.includeDeleted ? 'with-deleted' : '',
+    options.changeOrder ? 'change-order' : '',
+    options.parent?.column ?? '',
+    page.direction,
+    page.cursorId ? 'after' : '',
+    page.cursorUpdatedAt ? 'after-change' : '',
+  ].join(' ');
+  const compiled = fromTemplate(
+    shape,
+    () => {
+      const built = build(
+        slotted(scope),
+        Object.fromEntries(present.map((name) => [name, slot(`filter:${name}`)])),
+        {
+          direction: page.direction,
+          limit: 0,
+          ...(page.cursorId ? { cursorId: slot('cursorId') } : {}),
+          ...(page.cursorUpdatedAt ? { cursorUpdatedAt: slot('cursorUpdatedAt') } : {}),
+        },
+        slot('parent'),
+      );
+      // The limit is a parameter too: the built one (0 + 1) is replaced by its slot below.
+      return (built as AnyQuery).clearLimit().limit(slot('limit'));
+    },
+    values,
+  );
+  return (await (db as unknown as Untyped).executeQuery(compiled)).rows as Row[];
 }
 
 export async function countRows(
