@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -286,6 +286,45 @@ describe('admin CLI', () => {
       expect(result.stderr).toMatch(/in use by a running Portico server/);
     } finally {
       await release();
+    }
+  });
+
+  it('releases the lock before its holder record, and never removes a successor’s record', async () => {
+    const dataDir = path.join(folder, 'released');
+    const record = path.join(dataDir, 'portico.holder');
+    const release = await lockDataDir(dataDir);
+    expect(await readFile(record, 'utf8')).toBe(`${hostname()} ${process.pid}\n`);
+    // A record that is no longer ours (a successor's, written once our lock was gone) stays.
+    await writeFile(record, 'another-host 1\n');
+    await release();
+    expect(await readFile(record, 'utf8')).toBe('another-host 1\n');
+    const again = await lockDataDir(dataDir);
+    await again();
+    await expect(readFile(record, 'utf8')).rejects.toThrow();
+  });
+
+  it('takes over the folder from a killed holder that no one has reaped yet (a zombie)', async () => {
+    const dataDir = path.join(folder, 'zombie');
+    const script = `const { lockDataDir } = await import(${JSON.stringify(path.join(root, 'src/platform/data-dir.ts'))});
+      await lockDataDir(${JSON.stringify(dataDir)}); console.log(process.pid); setInterval(() => {}, 1000);`;
+    // The holder's parent execs into sleep, which never collects its children: once killed, the
+    // holder stays a zombie, as under an init that reaps lazily.
+    const parent = spawn(
+      'sh',
+      ['-c', `"${process.execPath}" --import tsx --input-type=module -e '${script}' & exec sleep 60`],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const pid = Number(
+        await new Promise<string>((resolve) => parent.stdout.once('data', (data) => resolve(String(data)))),
+      );
+      process.kill(pid, 'SIGKILL');
+      const state = async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.[0];
+      while ((await state()) !== 'Z') await new Promise((resolve) => setTimeout(resolve, 20));
+      const release = await lockDataDir(dataDir);
+      await release();
+    } finally {
+      parent.kill('SIGKILL');
     }
   });
 

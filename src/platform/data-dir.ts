@@ -16,15 +16,28 @@ export class DataDirBusyError extends Error {
 const holderFile = (dataDir: string) => path.join(dataDir, 'portico.holder');
 
 /**
- * Whether the recorded holder is certainly gone: a process of this host that no longer exists. A
- * holder on another host (a shared volume) or one not yet recorded is taken to be alive.
+ * Whether a process that still has a process id has in fact exited: a zombie, waiting for its
+ * parent to collect it. A holder killed along with its parent is adopted by the init process, and
+ * an init that reaps lazily (many container inits do) keeps it a zombie for seconds. Linux only;
+ * elsewhere a process that has an id is taken to be alive.
+ */
+async function isZombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
+}
+
+/**
+ * Whether the recorded holder is certainly gone: a process of this host that no longer exists, or
+ * has exited and not yet been collected. A holder on another host (a shared volume) or one not yet
+ * recorded is taken to be alive.
  */
 async function holderIsGone(dataDir: string): Promise<boolean> {
   try {
     const [host, pid] = (await readFile(holderFile(dataDir), 'utf8')).trim().split(' ');
     if (host !== hostname() || !Number.isInteger(Number(pid)) || Number(pid) === process.pid) return false;
     process.kill(Number(pid), 0);
-    return false;
+    return await isZombie(Number(pid));
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
@@ -64,9 +77,14 @@ export async function lockDataDir(
       throw again;
     }
   }
-  await writeFile(holderFile(dataDir), `${hostname()} ${process.pid}\n`);
+  const holder = `${hostname()} ${process.pid}\n`;
+  await writeFile(holderFile(dataDir), holder);
+  // The lock goes first, then the holder record. A process killed in between (a supervisor's hard
+  // stop during shutdown) leaves a record of a dead holder and no lock, which the next start takes
+  // over at once; the other order would leave a lock with no holder, refused as busy until stale.
   return async () => {
-    await rm(holderFile(dataDir), { force: true });
     await release();
+    const recorded = await readFile(holderFile(dataDir), 'utf8').catch(() => undefined);
+    if (recorded === holder) await rm(holderFile(dataDir), { force: true });
   };
 }
