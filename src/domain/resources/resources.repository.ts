@@ -253,7 +253,13 @@ export async function listRows(
   const direction = page.direction === 'forward' ? 'asc' : 'desc';
   if (options.changeOrder && page.direction !== 'forward')
     throw new Error('Change order is read forward only');
-  const build = (scope: TenantScope, filters: FilterValues, page: PageRequest, parent?: string) => {
+  const build = (
+    scope: TenantScope,
+    filters: FilterValues,
+    page: PageRequest,
+    limit: unknown,
+    parent?: string,
+  ) => {
     let query = matchingRows(db, resource, scope, filters, options.includeDeleted);
     if (options.parent) query = query.where(`${table}.${options.parent.column}`, '=', parent);
     if (options.changeOrder) {
@@ -270,9 +276,7 @@ export async function listRows(
     } else if (page.cursorId) {
       query = query.where(`${table}.id`, direction === 'asc' ? '>' : '<', page.cursorId);
     }
-    return selectShape(query, table, options)
-      .orderBy(`${table}.id`, direction)
-      .limit(page.limit + 1);
+    return selectShape(query, table, options).orderBy(`${table}.id`, direction).limit(limit);
   };
   const includes = options.includes ?? [];
   // A list with related rows, or with a filter whose SQL depends on its value, is built each time.
@@ -282,7 +286,12 @@ export async function listRows(
       (name) => !(resource.filters[name]?.kind === 'through' && resource.filters[name]?.orId),
     );
   if (!fixedShape) {
-    const included = withIncludes(build(scope, filters, page, options.parent?.id), table, scope, includes);
+    const included = withIncludes(
+      build(scope, filters, page, page.limit + 1, options.parent?.id),
+      table,
+      scope,
+      includes,
+    );
     const rows: Row[] = await included.query.execute();
     included.attach(rows);
     return rows;
@@ -314,21 +323,19 @@ export async function listRows(
   ].join(' ');
   const compiled = fromTemplate(
     shape,
-    () => {
-      const built = build(
+    () =>
+      build(
         slotted(scope),
         Object.fromEntries(present.map((name) => [name, slot(`filter:${name}`)])),
         {
           direction: page.direction,
-          limit: 0,
+          limit: page.limit,
           ...(page.cursorId ? { cursorId: slot('cursorId') } : {}),
           ...(page.cursorUpdatedAt ? { cursorUpdatedAt: slot('cursorUpdatedAt') } : {}),
         },
+        slot('limit'),
         slot('parent'),
-      );
-      // The limit is a parameter too: the built one (0 + 1) is replaced by its slot below.
-      return (built as AnyQuery).clearLimit().limit(slot('limit'));
-    },
+      ),
     values,
   );
   return (await (db as unknown as Untyped).executeQuery(compiled)).rows as Row[];

@@ -15,6 +15,8 @@ export function slot(name: string): string {
 
 type Parameter = { slot: string } | { value: unknown };
 
+// One cache for the process: both engines compile with Kysely's Postgres compiler, so a shape's
+// text is the same whichever database built it.
 const capacity = 1000;
 const templates = new Map<string, { sql: string; parameters: Parameter[] }>();
 

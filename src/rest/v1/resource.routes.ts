@@ -29,17 +29,29 @@ export interface RouteDeps {
   secrets: ServerSecrets;
 }
 
-/** v1's representation of a row: its public record, or a tombstone for a deleted one. */
-export function presentRow(resource: ResourceDescription): (row: Row) => Record<string, unknown> {
-  return (row) => {
-    if (!row.deleted_at) return publicRecord(resource, row);
-    return {
-      id: row.id,
-      external_reference: row.external_reference ?? null,
-      deleted: true,
-      deleted_at: (row.deleted_at as Date).toISOString(),
-      updated_at: (row.updated_at as Date).toISOString(),
-    };
+/** How v1 reads and shows one resource: the columns it selects and the presenter of a row. */
+interface View {
+  resource: ResourceDescription;
+  /** What v1 shows, not the row's bookkeeping (tenant, white label, deleted_at). */
+  columns: string[];
+  /** The public record, or a tombstone for a deleted row. */
+  present: (row: Row) => Record<string, unknown>;
+}
+
+function viewOf(resource: ResourceDescription): View {
+  return {
+    resource,
+    columns: Object.keys(resource.fields),
+    present: (row) => {
+      if (!row.deleted_at) return publicRecord(resource, row);
+      return {
+        id: row.id,
+        external_reference: row.external_reference ?? null,
+        deleted: true,
+        deleted_at: (row.deleted_at as Date).toISOString(),
+        updated_at: (row.updated_at as Date).toISOString(),
+      };
+    },
   };
 }
 
@@ -63,7 +75,7 @@ async function listPage(
   deps: RouteDeps,
   request: FastifyRequest,
   reply: FastifyReply,
-  resource: ResourceDescription,
+  { resource, columns, present }: View,
   filters: FilterValues,
   parent?: { column: string; id: string },
 ) {
@@ -84,14 +96,13 @@ async function listPage(
     changeOrder ? 'updated_at' : 'id',
   );
   const page = readPage(query, cursors);
-  const fields = Object.keys(resource.fields);
   const rows = await listResources(deps.database.db, resource, request.viewer, filters, page, {
-    columns: includeDeleted ? [...fields, 'deleted_at'] : fields,
+    columns: includeDeleted ? [...columns, 'deleted_at'] : columns,
     includeDeleted,
     changeOrder,
     ...(parent ? { parent } : {}),
   });
-  return { rows, body: sendPage(request, reply, rows, cursors, presentRow(resource)) };
+  return { rows, body: sendPage(request, reply, rows, cursors, present) };
 }
 
 export function registerResourceRoutes(
@@ -102,9 +113,8 @@ export function registerResourceRoutes(
   const { db } = deps.database;
   const path = collectionPath(resource);
   const schemas = resourceSchemas(resource);
-  const present = presentRow(resource);
-  // A read selects what v1 shows, not the row's bookkeeping (tenant, white label, deleted_at).
-  const shown = { columns: Object.keys(resource.fields) };
+  const view = viewOf(resource);
+  const { present } = view;
   const type = pascal(resource.name);
   const plural = pascal(resource.path ?? resource.plural);
   const one = label(resource);
@@ -130,7 +140,7 @@ export function registerResourceRoutes(
       },
     },
     async (request, reply) =>
-      (await listPage(deps, request, reply, resource, filtersOf(resource, request.query as ListQuery))).body,
+      (await listPage(deps, request, reply, view, filtersOf(resource, request.query as ListQuery))).body,
   );
 
   v1.get<{ Params: { id: string } }>(
@@ -143,12 +153,13 @@ export function registerResourceRoutes(
         response: { 200: schemas.record, ...problemResponses([404]) },
       },
     },
-    async (request) => present(await getResource(db, resource, request.viewer, request.params.id, shown)),
+    async (request) => present(await getResource(db, resource, request.viewer, request.params.id, view)),
   );
 
   for (const [relation, child] of Object.entries(resource.children)) {
     const target = resourceNamed(child.resource);
     const targetSchemas = resourceSchemas(target);
+    const targetView = viewOf(target);
     v1.get<{ Params: { id: string } }>(
       `${path}/:id/${relation.replaceAll('_', '-')}`,
       {
@@ -170,7 +181,7 @@ export function registerResourceRoutes(
           deps,
           request,
           reply,
-          target,
+          targetView,
           filtersOf(target, request.query as ListQuery),
           { column: child.column, id: request.params.id },
         );
