@@ -137,12 +137,13 @@ describe('/v1/api-keys', () => {
         'description',
       ],
       ['scopes that are not strings', { name: 'k', scopes: [1] }, 'scopes'],
-    ])('answers 400 naming the field for %s', async (_label, body, field) => {
+    ])('answers 400 naming the field for %s', async (label, body, field) => {
       const response = await createKey(body);
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(response.body).toMatchObject({ status: 400, code: 'invalid_input' });
       expect(response.body.errors[0].pointer).toBe(`#/${field}`);
+      if (label === 'no name') expect(response.body.errors[0].detail).toBe('is required');
     });
 
     it.each([

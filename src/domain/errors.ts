@@ -1,4 +1,5 @@
 // Expected failures with a stable code; each surface renders them in its own dialect.
+import type { z } from 'zod';
 
 export class NotFoundError extends Error {
   readonly code = 'not_found';
@@ -41,6 +42,33 @@ export class ValidationError extends Error {
     if (!first) throw new Error('A validation error needs at least one issue');
     return new ValidationError(first.field, first.message, issues);
   }
+}
+
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>(
+    (value, key) =>
+      value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined,
+    input,
+  );
+
+/**
+ * A zod refusal of `input` as issues: each unknown key by name (worded by `unknownKey`), a value
+ * that is absent where one is needed as "is required", anything else in the schema's own words;
+ * `fieldOf` names the field an issue's path points at.
+ */
+export function zodIssues(
+  error: z.ZodError,
+  input: unknown,
+  fieldOf: (path: readonly PropertyKey[]) => string,
+  unknownKey: (key: string) => string,
+): Issue[] {
+  return error.issues.flatMap((issue): Issue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: key, message: unknownKey(key) }));
+    }
+    const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
+    return [{ field: fieldOf(issue.path), message: missing ? 'is required' : issue.message }];
+  });
 }
 
 export class ConflictError extends Error {

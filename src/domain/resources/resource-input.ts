@@ -1,7 +1,7 @@
 // What a client may write, derived from the description: one zod schema per resource and mode, built
 // once. Input is keyed by column name; each surface renames its own casing before and after.
 import { z } from 'zod';
-import { type Issue, ValidationError } from '../errors.js';
+import { ValidationError, zodIssues } from '../errors.js';
 import type { FieldSpec, ResourceDescription } from '../resource.js';
 
 export type WriteMode = 'create' | 'update';
@@ -43,18 +43,13 @@ export function readInput(
 ): Record<string, unknown> {
   const parsed = inputSchema(resource, mode).safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues: Issue[] = parsed.error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        field: key,
-        message: resource.fields[key]
-          ? 'cannot be changed'
-          : `is not a field of ${resource.name.replaceAll('_', ' ')}`,
-      }));
-    }
-    const field = String(issue.path[0] ?? 'input');
-    const missing = issue.code === 'invalid_type' && input[field] === undefined;
-    return [{ field, message: missing ? 'is required' : issue.message }];
-  });
+  const issues = zodIssues(
+    parsed.error,
+    input,
+    // The field is the top-level column; what is wrong inside a JSON value is said in the message.
+    (path) => String(path[0] ?? 'input'),
+    (key) =>
+      resource.fields[key] ? 'cannot be changed' : `is not a field of ${resource.name.replaceAll('_', ' ')}`,
+  );
   throw ValidationError.of(issues);
 }

@@ -1,6 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
-import { type Issue, ValidationError } from '../../domain/errors.js';
+import { type Issue, ValidationError, zodIssues } from '../../domain/errors.js';
 
 // Route schemas are zod schemas (the same ones the OpenAPI document is generated from), compiled
 // once per route. A refusal is a ValidationError naming every field or parameter at fault, marked
@@ -37,16 +37,14 @@ export function partOf(error: ValidationError): RequestPart {
   return (error as { validationContext?: RequestPart }).validationContext ?? 'body';
 }
 
-function issuesOf(error: z.ZodError, part: RequestPart): Issue[] {
-  return error.issues.flatMap((issue): Issue[] => {
-    if (issue.code === 'unrecognized_keys') {
-      const what = part === 'querystring' ? 'a parameter of this route' : 'a field of this request';
-      return issue.keys.map((key) => ({ field: key, message: `is not ${what}` }));
-    }
-    const field = issue.path.map(String).join('/') || (part === 'body' ? 'body' : part);
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
-    return [{ field, message: missing ? 'is required' : issue.message }];
-  });
+function issuesOf(error: z.ZodError, data: unknown, part: RequestPart): Issue[] {
+  const what = part === 'querystring' ? 'a parameter of this route' : 'a field of this request';
+  return zodIssues(
+    error,
+    data,
+    (path) => path.map(String).join('/') || (part === 'body' ? 'body' : part),
+    () => `is not ${what}`,
+  );
 }
 
 export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
@@ -65,6 +63,6 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
   return (data) => {
     const parsed = schema.safeParse(data);
     if (parsed.success) return { value: parsed.data };
-    return { error: inPart(ValidationError.of(issuesOf(parsed.error, part)), part) };
+    return { error: inPart(ValidationError.of(issuesOf(parsed.error, data, part)), part) };
   };
 };
