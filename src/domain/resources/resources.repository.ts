@@ -484,6 +484,20 @@ export async function updateRow(
     .executeTakeFirst() as Promise<Row | undefined>;
 }
 
+/** The references a write names: each reference column given an id, with the resource it points at. */
+export function referencesIn(
+  resource: ResourceDescription,
+  values: Record<string, unknown>,
+): { column: string; id: string; target: ResourceDescription }[] {
+  const references: { column: string; id: string; target: ResourceDescription }[] = [];
+  for (const [column, spec] of Object.entries(resource.fields)) {
+    const id = values[column];
+    if (spec.type !== 'reference' || typeof id !== 'string' || !spec.references) continue;
+    references.push({ column, id, target: resourceNamed(spec.references) });
+  }
+  return references;
+}
+
 /** Every (resource, reference column) that can point at a row of this resource. */
 function referrersOf(resource: ResourceDescription): { resource: ResourceDescription; column: string }[] {
   return describedResources().flatMap((referrer) =>
@@ -543,10 +557,7 @@ export async function holdReferences(
   values: Record<string, unknown>,
 ): Promise<string[]> {
   const gone: string[] = [];
-  for (const [column, spec] of Object.entries(resource.fields)) {
-    const id = values[column];
-    if (spec.type !== 'reference' || typeof id !== 'string' || !spec.references) continue;
-    const target = resourceNamed(spec.references);
+  for (const { column, id, target } of referencesIn(resource, values)) {
     const held = await visibleRows(tx, target, { tenantId: scope.tenantId, whiteLabelId: null })
       .select(`${target.table}.id`)
       .where(`${target.table}.id`, '=', id)

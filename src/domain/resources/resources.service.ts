@@ -27,6 +27,7 @@ import {
   lockRow,
   type ReadShape,
   type Row,
+  referencesIn,
   softDeleteRow,
   updateRow,
 } from './resources.repository.js';
@@ -137,10 +138,7 @@ async function checkReferences(
   let clientId = (current?.client_id as string | undefined) ?? undefined;
   let clientField = 'client_id';
   let client: Row | undefined;
-  for (const [column, spec] of Object.entries(resource.fields)) {
-    const id = values[column];
-    if (spec.type !== 'reference' || typeof id !== 'string' || !spec.references) continue;
-    const target = resourceNamed(spec.references);
+  for (const { column, id, target } of referencesIn(resource, values)) {
     const [row] = await findByIds(db, target, scope, [id]);
     if (!row) {
       issues.push({ field: column, message: `no ${label(target)} with this id` });
