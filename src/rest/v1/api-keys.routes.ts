@@ -15,7 +15,7 @@ import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
 import { listCursors, readPage, sendPage } from './pagination.js';
 import { noContent, problemResponses, v1Security } from './v1-openapi.js';
-import { idParameter, named, pageParameters } from './v1-schemas.js';
+import { idParameter, named, pageParameters, pageSchema } from './v1-schemas.js';
 
 // /v1/api-keys: create (the key shown once), list, read, rename, revoke. Scope keys:manage.
 
@@ -40,12 +40,7 @@ const createdKey = apiKey.extend({
 });
 named(createdKey, 'CreatedApiKey', 'A new API key, with its secret, once.');
 
-const apiKeyPage = z.object({
-  data: z.array(apiKey),
-  has_more: z.boolean(),
-  next_cursor: z.string().nullable(),
-});
-named(apiKeyPage, 'ApiKeyPage');
+const apiKeyPage = pageSchema(apiKey, 'ApiKeyPage');
 
 // Both branches plain, the split after: the document shows either form.
 const scopeList = z

@@ -95,12 +95,8 @@ export function resourceSchemas(resource: ResourceDescription): ResourceSchemas 
     `${type}Tombstone`,
     `A deleted ${resource.name.replaceAll('_', ' ')}, as delta reads with include_deleted=true report it.`,
   );
-  const page = named(
-    z.object({
-      data: z.array(z.union([record, tombstone])),
-      has_more: z.boolean(),
-      next_cursor: z.string().nullable(),
-    }),
+  const page = pageSchema(
+    z.union([record, tombstone]),
     `${type}Page`,
     'One page of the list; tombstones appear only with include_deleted=true.',
   );
@@ -113,6 +109,15 @@ export function resourceSchemas(resource: ResourceDescription): ResourceSchemas 
   };
   cache.set(resource, schemas);
   return schemas;
+}
+
+/** A page of a v1 list (pagination.ts sends it): the rows, and where the next page starts. */
+export function pageSchema(item: z.ZodType, id: string, description?: string): z.ZodType {
+  return named(
+    z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() }),
+    id,
+    description,
+  );
 }
 
 const limitMessage = `must be an integer from 1 to ${maxLimit}`;
