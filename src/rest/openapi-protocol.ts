@@ -92,9 +92,7 @@ function document(operation: Operation, method: string): void {
   }
   responses['500'] = problem(500);
   if (parameters.length === 0) delete operation.parameters;
-  operation.responses = Object.fromEntries(
-    Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)),
-  ) as Operation['responses'];
+  // Status codes are integer-like keys, which JavaScript always lists in ascending order.
 }
 
 /** Adds the protocol's headers, parameters and responses to every operation of the document. */
