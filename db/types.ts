@@ -113,6 +113,58 @@ export interface Clients {
   white_label_id: string | null;
 }
 
+export interface CustodianAuthFlows {
+  authority_id: string | null;
+  client_id: string;
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  custodian: string;
+  depository_id: string;
+  expires_at: Timestamp;
+  external_reference: string | null;
+  failure_reason: string | null;
+  id: Generated<string>;
+  redirect_uri: string;
+  state: Generated<string>;
+  state_hash: string;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  white_label_id: string | null;
+}
+
+export interface CustodianAuthorities {
+  account_ids: Json;
+  client_id: string;
+  created_at: Generated<Timestamp>;
+  custodian: string;
+  depository_id: string;
+  flow_id: string;
+  id: Generated<string>;
+  revoked_at: Timestamp | null;
+  status: Generated<string>;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  valid_until: Timestamp;
+  white_label_id: string | null;
+}
+
+export interface CustodianSnapshots {
+  account_id: string;
+  authority_id: string | null;
+  client_id: string;
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  depository_id: string;
+  external_reference: string | null;
+  id: Generated<string>;
+  payload: Json;
+  received_at: Generated<Timestamp>;
+  snapshot_date: string;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  white_label_id: string | null;
+}
+
 export interface Depositories {
   bic: string | null;
   client_id: string;
@@ -553,6 +605,9 @@ export interface DB {
   api_keys: ApiKeys;
   cashflows: Cashflows;
   clients: Clients;
+  custodian_auth_flows: CustodianAuthFlows;
+  custodian_authorities: CustodianAuthorities;
+  custodian_snapshots: CustodianSnapshots;
   depositories: Depositories;
   events: Events;
   idempotency_keys: IdempotencyKeys;

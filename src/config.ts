@@ -54,6 +54,18 @@ const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/**
+ * The day Portico's /api/v2/asset* alias of the v3 instrument routes was introduced, already
+ * deprecated; it answers for six months after it unless ASSET_ALIAS_SUNSET says otherwise.
+ */
+export const assetAliasIntroduced = new Date('2026-12-01T00:00:00Z');
+
+const defaultAssetAliasSunset = (() => {
+  const sunset = new Date(assetAliasIntroduced);
+  sunset.setUTCMonth(sunset.getUTCMonth() + 6);
+  return sunset.toISOString().slice(0, 10);
+})();
+
 const schema = z.object({
   PORT: z.preprocess(blankAsUnset, port.default(4000)),
   HOST: z.preprocess(blankAsUnset, z.string().min(1).default('127.0.0.1')),
@@ -76,6 +88,13 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, positiveInt('requests per minute').default(1000)),
   RATE_LIMIT_BURST: z.preprocess(blankAsUnset, positiveInt('burst size').default(300)),
   ROW_CAP: z.preprocess(blankAsUnset, positiveInt('rows per v2/v3 response').default(10000)),
+  ASSET_ALIAS_SUNSET: z.preprocess(
+    blankAsUnset,
+    z.iso
+      .date({ error: 'expected a date (YYYY-MM-DD)' })
+      .default(defaultAssetAliasSunset)
+      .transform((day) => new Date(`${day}T00:00:00Z`)),
+  ),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.preprocess(blankAsUnset, boolean.default(false)),
   NODE_ENV: z.preprocess(blankAsUnset, z.string().optional()),
   BODY_LIMIT_BYTES: z.preprocess(blankAsUnset, positiveInt('bytes').default(defaultBodyLimitBytes)),
@@ -130,6 +149,8 @@ export interface Config {
   role: 'all' | 'api' | 'worker';
   rateLimit: { perMinute: number; burst: number };
   rowCap: number;
+  /** When /api/v2/asset* stops answering (its Sunset header). */
+  assetAliasSunset: Date;
   webhookAllowPrivateTargets: boolean;
   /** NODE_ENV=production. */
   production: boolean;
@@ -182,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: e.ROLE,
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
     rowCap: e.ROW_CAP,
+    assetAliasSunset: e.ASSET_ALIAS_SUNSET,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     production,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -7,6 +7,7 @@ import * as domain from '../db/migrations/0002-domain.js';
 import * as softDeletes from '../db/migrations/0003-soft-deletes.js';
 import * as serverSecrets from '../db/migrations/0004-server-secrets.js';
 import * as millisecondTimestamps from '../db/migrations/0005-millisecond-timestamps.js';
+import * as custodianConnections from '../db/migrations/0006-custodian-connections.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { write } from '../src/domain/write.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
@@ -20,6 +21,7 @@ const allMigrations = [
   '0003-soft-deletes',
   '0004-server-secrets',
   '0005-millisecond-timestamps',
+  '0006-custodian-connections',
 ];
 
 /** A migrator over the same migrations as src/platform/migrator.ts, for stepping down and to a target. */
@@ -31,6 +33,7 @@ function stepper(db: Kysely<any>): Migrator {
     '0003-soft-deletes': softDeletes,
     '0004-server-secrets': serverSecrets,
     '0005-millisecond-timestamps': millisecondTimestamps,
+    '0006-custodian-connections': custodianConnections,
   };
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -77,6 +80,7 @@ const domainTables = [
   'transactions',
   'performance_results',
   'investment_limits',
+  'custodian_snapshots',
 ];
 const platformTables = [
   'oauth_clients',
@@ -90,6 +94,8 @@ const platformTables = [
   'webhook_attempts',
   'idempotency_keys',
   'jobs',
+  'custodian_auth_flows',
+  'custodian_authorities',
 ];
 
 /** A database with nothing in it: a new Postgres database, or a PGlite straight out of initdb. */
@@ -191,6 +197,19 @@ describe.each(engines)('migrations on %s', (engine) => {
     const refused = await migrator.migrateDown();
     expect(String(refused.error)).toContain('soft-deleted rows remain in industries');
     expect(await migrateToLatest(database.db)).toEqual({ applied: allMigrations.slice(3) });
+  });
+
+  it('undo 0006-custodian-connections exactly', async () => {
+    const database = await emptyDatabase(engine);
+    open.push(database);
+    const migrator = stepper(database.db);
+    expect((await migrator.migrateTo('0005-millisecond-timestamps')).error).toBeUndefined();
+    const before = await schemaOf(database.db);
+    expect((await migrator.migrateTo('0006-custodian-connections')).error).toBeUndefined();
+    expect(await schemaOf(database.db)).not.toEqual(before);
+    const down = await migrator.migrateDown();
+    expect(down.error).toBeUndefined();
+    expect(await schemaOf(database.db)).toEqual(before);
   });
 
   it('keep money exact: numeric columns, never floating point', async () => {

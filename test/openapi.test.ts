@@ -82,10 +82,10 @@ describe('the OpenAPI document', () => {
     expect(errors).toEqual([]);
   });
 
-  it('is OpenAPI 3.1 and documents every /v1 route the app registered, with its method', () => {
+  it('is OpenAPI 3.1 and documents every /v1, /api/v2 and /api/v3 route the app registered, with its method', () => {
     expect(served.openapi).toMatch(/^3\.1\./);
     const registered = routesOf(app.server.printRoutes({ commonPrefix: false }))
-      .filter((route) => / \/v1\//.test(route) && !/^(HEAD|OPTIONS) /.test(route))
+      .filter((route) => / \/(v1|api\/v2|api\/v3)\//.test(route) && !/^(HEAD|OPTIONS) /.test(route))
       .sort();
     const documented = operationsOf(served)
       .map(({ route }) => route)
@@ -94,7 +94,7 @@ describe('the OpenAPI document', () => {
     expect(documented).toEqual(registered);
   });
 
-  it('gives every operation an operationId, tags, a scope and problem-details errors', () => {
+  it('gives every operation an operationId, tags, a scope and errors in its dialect', () => {
     const schemes = served.components?.securitySchemes as Record<string, { type: string }>;
     const oauthScopes = Object.keys(
       (schemes.oauth2 as unknown as { flows: { clientCredentials: { scopes: Record<string, string> } } })
@@ -102,7 +102,7 @@ describe('the OpenAPI document', () => {
     );
     expect(oauthScopes.sort()).toEqual([...allScopes].sort());
     for (const { route, operation } of operationsOf(served)) {
-      expect(operation.operationId, route).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(operation.operationId, route).toMatch(/^[a-z][A-Za-z0-9]+$/);
       expect(operation.tags?.length, route).toBeGreaterThan(0);
       expect(operation.security?.length, route).toBeGreaterThan(0);
       for (const requirement of operation.security ?? []) {
@@ -117,13 +117,21 @@ describe('the OpenAPI document', () => {
         errors.map(([status]) => status),
         route,
       ).toEqual(expect.arrayContaining(['401', '403']));
+      // v1 answers problem details; v2 and v3 JSON:API error documents.
+      const [mediaType, schema] = route.includes(' /v1/')
+        ? ['application/problem+json', 'Problem']
+        : ['application/vnd.api+json', 'JsonApiErrors'];
       for (const [status, response] of errors) {
-        expect(Object.keys(response.content ?? {}), `${route} ${status}`).toEqual([
-          'application/problem+json',
-        ]);
-        expect(response.content?.['application/problem+json']?.schema, `${route} ${status}`).toEqual({
-          $ref: '#/components/schemas/Problem',
+        expect(Object.keys(response.content ?? {}), `${route} ${status}`).toEqual([mediaType]);
+        expect(response.content?.[mediaType]?.schema, `${route} ${status}`).toEqual({
+          $ref: `#/components/schemas/${schema}`,
         });
+      }
+      if (!route.includes(' /v1/')) {
+        expect(operation.tags, route).toEqual([route.includes(' /api/v3/') ? 'v3' : 'v2']);
+        expect((operation as { deprecated?: boolean }).deprecated ?? false, route).toBe(
+          route.includes(' /api/v2/asset'),
+        );
       }
     }
   });

@@ -223,8 +223,8 @@ describe('one authentication step, each surface in its own dialect', () => {
       }
     });
 
-    it('answers a path that does not exist (yet) with a JSON:API 404, not problem details', async () => {
-      const response = await get(path, reader);
+    it('answers a path that does not exist with a JSON:API 404, not problem details', async () => {
+      const response = await get(`${path}-that-does-not-exist`, reader);
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toMatch(/^application\/vnd\.api\+json/);
       const body = await response.json();

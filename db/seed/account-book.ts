@@ -1,3 +1,4 @@
+import { sandboxStatement } from '../../src/domain/custodians/sandbox-statement.js';
 import type { AccountLedger, ClientBook, Holding } from './book.js';
 import { businessDayOnOrBefore, type Day, formatDay } from './calendar.js';
 import {
@@ -93,13 +94,14 @@ export function addAccount(book: ClientBook, depositoryId: string, accountIndex:
   const depositDay = businessDayOnOrBefore(firstMovement - rng.int(1, 20));
   cashTransaction('deposit', depositDay, depositCents, 'Opening deposit');
 
+  const accountNumber = `${rng.digits(4)}-${rng.digits(6)}.${rng.digits(2)}`;
   rows.accounts.push({
     id: account.id,
     ...owner,
     legal_entity_id: entity.id,
     depository_id: depositoryId,
     name: `${entity.name} custody account`,
-    account_number: `${rng.digits(4)}-${rng.digits(6)}.${rng.digits(2)}`,
+    account_number: accountNumber,
     kind: 'custody',
     currency: baseCurrency,
     opened_on: formatDay(depositDay - rng.int(0, 30)),
@@ -108,7 +110,13 @@ export function addAccount(book: ClientBook, depositoryId: string, accountIndex:
   });
 
   for (const index of market.snapshotIndexes) addSnapshot(book, account, depositoryId, holdings, index);
+  const latestSnapshot = Math.max(...market.snapshotIndexes);
+  addCustodianSnapshot(book, account, depositoryId, accountNumber, holdings, latestSnapshot);
 }
+
+/** The account's cash balance at the end of a day: every booked movement up to it. */
+const cashOn = (account: AccountLedger, day: Day): bigint =>
+  account.cash.reduce((sum, event) => (event.day <= day ? sum + event.cents : sum), 0n);
 
 /** Account and instrument holdings on one price day; no trade falls inside the price window. */
 function addSnapshot(
@@ -147,7 +155,7 @@ function addSnapshot(
       currency: instrument.currency,
     };
   });
-  const cashCents = account.cash.reduce((sum, event) => (event.day <= day ? sum + event.cents : sum), 0n);
+  const cashCents = cashOn(account, day);
   rows.account_holdings.push({
     id: ids.next('account_holdings'),
     ...owner,
@@ -158,6 +166,53 @@ function addSnapshot(
     currency: baseCurrency,
     // A JSON string, not an array: the Postgres driver would send an array as a Postgres array.
     lines: JSON.stringify(lines),
+    external_reference: null,
+  });
+}
+
+/**
+ * The custodian's own statement of the account on one price day, in the sandbox custodian's format,
+ * as a custodian connection would have stored it (under no authority: it came with the demo data).
+ */
+function addCustodianSnapshot(
+  book: ClientBook,
+  account: AccountLedger,
+  depositoryId: string,
+  accountNumber: string,
+  holdings: readonly Holding[],
+  priceIndex: number,
+): void {
+  const { ids, market } = book.context;
+  const day = formatDay(market.priceDays[priceIndex]!);
+  const statement = sandboxStatement({
+    accountNumber,
+    currency: book.baseCurrency,
+    asOf: day,
+    positions: holdings.map(({ instrument, units }) => {
+      const price = instrument.prices[priceIndex]!;
+      return {
+        isin: instrument.isin,
+        name: instrument.name,
+        quantity: instrument.isPar ? parText(units) : quantityText(units),
+        faceAmount: instrument.isPar,
+        price: priceText(price),
+        marketValue: moneyFromMicros(valueMicros(instrument.isPar, units, price)),
+        currency: instrument.currency,
+      };
+    }),
+    cash: moneyFromCents(cashOn(account, market.priceDays[priceIndex]!)),
+  });
+  book.rows.custodian_snapshots.push({
+    id: ids.next('custodian_snapshots'),
+    ...book.owner,
+    depository_id: depositoryId,
+    account_id: account.id,
+    authority_id: null,
+    snapshot_date: day,
+    // Delivered the evening of its day.
+    received_at: `${day}T18:00:00.000Z`,
+    // JSON text, as for the holdings' lines.
+    payload: JSON.stringify(statement),
     external_reference: null,
   });
 }

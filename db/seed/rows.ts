@@ -31,6 +31,7 @@ export function emptyRows(): SeedRows {
     cashflows: [],
     account_holdings: [],
     instrument_holdings: [],
+    custodian_snapshots: [],
     performance_results: [],
     investment_limits: [],
   };

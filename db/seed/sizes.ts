@@ -130,6 +130,7 @@ export const seedTables = [
   'cashflows',
   'account_holdings',
   'instrument_holdings',
+  'custodian_snapshots',
   'performance_results',
   'investment_limits',
 ] as const;
@@ -184,6 +185,8 @@ export function plannedCounts(size: SeedSize): Record<SeedTable, number> {
     cashflows: accounts * (positionCashflows + feeCashflows),
     account_holdings: accounts * spec.snapshots,
     instrument_holdings: accounts * positions * spec.snapshots,
+    // The custodian's own statement of each account, as of the latest holdings snapshot.
+    custodian_snapshots: accounts,
     performance_results: portfolios * spec.performanceMonths,
     investment_limits: portfolios * limitKinds.length,
   };

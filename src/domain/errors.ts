@@ -66,7 +66,8 @@ export function zodIssues(
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: key, message: unknownKey(key) }));
     }
-    const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
+    // Absent, whatever the schema would have said about a wrong value (an enum lists its values).
+    const missing = valueAt(input, issue.path) === undefined;
     return [{ field: fieldOf(issue.path), message: missing ? 'is required' : issue.message }];
   });
 }

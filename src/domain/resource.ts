@@ -61,6 +61,8 @@ export type FilterSpec =
 export type DomainTable = Exclude<
   keyof DB,
   | 'api_keys'
+  | 'custodian_auth_flows'
+  | 'custodian_authorities'
   | 'events'
   | 'kysely_migration'
   | 'kysely_migration_lock'
@@ -98,6 +100,11 @@ export interface ResourceDescription<T extends DomainTable = DomainTable> {
   sortKey: 'id';
   /** Produced by calculations, never written by clients. */
   readOnly: boolean;
+  /**
+   * The columns that identify a row by what it is rather than by id (an account's snapshot of a
+   * day): a create that names an existing key changes that row instead, so a retried upload is safe.
+   */
+  naturalKey?: readonly string[];
   /**
    * Rules the database enforces across fields (check constraints, by name), with the field and
    * reason a refused write reports.
@@ -264,6 +271,7 @@ export interface ResourceInput<T extends DomainTable> {
   filters?: Record<string, FilterSpec>;
   children?: ResourceDescription['children'];
   readOnly?: boolean;
+  naturalKey?: readonly Columns<T>[];
   rules?: ResourceDescription['rules'];
 }
 
@@ -312,6 +320,7 @@ export function defineResource<T extends DomainTable>(input: ResourceInput<T>): 
     children: input.children ?? {},
     sortKey: 'id',
     readOnly: input.readOnly ?? false,
+    ...(input.naturalKey ? { naturalKey: input.naturalKey } : {}),
     rules: input.rules ?? {},
   };
   if (registry.has(input.name)) throw new Error(`Resource ${input.name} is described twice`);

@@ -32,6 +32,14 @@ export const eventCatalog = {
   ...lifecycle('instrument_price', 'instrument price'),
   ...lifecycle('performance_result', 'performance result'),
   ...lifecycle('investment_limit', 'investment-policy limit'),
+  ...lifecycle('custodian_snapshot', 'raw custodian snapshot'),
+  'custodian_auth_flow.created': 'A custodian authorisation flow was started; it waits for the custodian.',
+  'custodian_auth_flow.completed': 'The custodian approved an authorisation flow; it left an authority.',
+  'custodian_auth_flow.failed':
+    'An authorisation flow failed: refused at the custodian, or expired; failure_reason says which.',
+  'custodian_authority.created':
+    'A custodian authority was granted: which accounts Portico may read, until when.',
+  'custodian_authority.revoked': 'A custodian authority was revoked; Portico reads nothing more under it.',
   'oauth_client.created': 'An OAuth client was registered.',
   'oauth_client.key_added': 'A public key was registered for an OAuth client.',
   'oauth_client.revoked': 'An OAuth client was revoked.',

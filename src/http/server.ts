@@ -10,11 +10,11 @@ import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
-import { jsonApiSurface } from '../rest/jsonapi/jsonapi.surface.js';
 import { registerOpenApi } from '../rest/openapi.js';
-import { v1Surface } from '../rest/v1/v1.surface.js';
+import { registerRestSurfaces } from '../rest/rest-surfaces.js';
 import { refuseOversizedBodies } from './body-limit.js';
 import { corsOptions } from './cors.js';
+import { registerCustodianRoutes } from './custodian.routes.js';
 import { classifyError } from './error-classification.js';
 import { registerGraphQLRoutes } from './graphql.routes.js';
 import { registerOAuthRoutes } from './oauth.routes.js';
@@ -119,15 +119,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       issuer: deps.config.publicUrl,
     });
     registerGraphQLRoutes(app, surfaces.yoga, surfaces.authenticator, { graphiql: !deps.config.production });
-    app.register(v1Surface, {
-      prefix: '/v1',
+    registerCustodianRoutes(app, { database: deps.database, publicUrl: deps.config.publicUrl });
+    registerRestSurfaces(app, {
       database: deps.database,
       authenticator: surfaces.authenticator,
       secrets: surfaces.secrets,
+      rowCap: deps.config.rowCap,
+      assetAliasSunset: deps.config.assetAliasSunset,
+      publicUrl: deps.config.publicUrl,
     });
-    for (const prefix of ['/api/v2', '/api/v3']) {
-      app.register(jsonApiSurface, { prefix, authenticator: surfaces.authenticator });
-    }
   }
   return app;
 }

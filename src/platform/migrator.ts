@@ -4,6 +4,7 @@ import * as domain from '../../db/migrations/0002-domain.js';
 import * as softDeletes from '../../db/migrations/0003-soft-deletes.js';
 import * as serverSecrets from '../../db/migrations/0004-server-secrets.js';
 import * as millisecondTimestamps from '../../db/migrations/0005-millisecond-timestamps.js';
+import * as custodianConnections from '../../db/migrations/0006-custodian-connections.js';
 
 // Listed explicitly (not read from the folder) so the set is typed and identical under tsx and in a
 // compiled build. Names sort in the order they apply.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-soft-deletes': softDeletes,
   '0004-server-secrets': serverSecrets,
   '0005-millisecond-timestamps': millisecondTimestamps,
+  '0006-custodian-connections': custodianConnections,
 };
 
 /** Every migration this build knows, in the order they apply. */

@@ -7,6 +7,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 // and the problems any route can answer (a body too large, an internal error).
 
 type Operation = {
+  deprecated?: boolean;
   parameters?: unknown[];
   requestBody?: { content?: Record<string, unknown> };
   responses: Record<
@@ -49,6 +50,18 @@ export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
       description: 'The next page (`rel="next"`), when there is one.',
       schema: { type: 'string' },
     },
+    Deprecation: {
+      description: 'When this alias was deprecated (RFC 9745): a Structured Fields date, `@<seconds>`.',
+      schema: { type: 'string' },
+    },
+    Sunset: {
+      description: 'When this alias stops answering (RFC 8594), an HTTP date; ASSET_ALIAS_SUNSET sets it.',
+      schema: { type: 'string' },
+    },
+    SuccessorLink: {
+      description: 'The same route on v3: `</api/v3/…>; rel="successor-version"`.',
+      schema: { type: 'string' },
+    },
   },
   responses: {
     NotModified: {
@@ -58,13 +71,47 @@ export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
   },
 };
 
-function document(operation: Operation, method: string): void {
-  const { responses } = operation;
-  for (const [status, response] of Object.entries(responses)) {
+function describeResponses(operation: Operation): void {
+  for (const [status, response] of Object.entries(operation.responses)) {
     if (!response.description || response.description === 'Default Response') {
       response.description = STATUS_CODES[Number(status)] ?? status;
     }
   }
+}
+
+const jsonApiError = (status: number) => ({
+  description: STATUS_CODES[status],
+  content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/JsonApiErrors' } } },
+});
+
+/** v2 and v3: Location on creation, the errors any route can answer, and an alias's deprecation. */
+function documentJsonApi(operation: Operation, method: string): void {
+  describeResponses(operation);
+  const { responses } = operation;
+  if (method === 'post' && responses['201']) {
+    responses['201'].headers = { Location: { $ref: '#/components/headers/Location' } };
+  }
+  if (operation.requestBody) {
+    responses['413'] = jsonApiError(413);
+    responses['415'] = jsonApiError(415);
+  }
+  responses['500'] = jsonApiError(500);
+  if (operation.deprecated) {
+    for (const response of Object.values(responses)) {
+      if ('$ref' in response) continue;
+      response.headers = {
+        ...response.headers,
+        Deprecation: { $ref: '#/components/headers/Deprecation' },
+        Sunset: { $ref: '#/components/headers/Sunset' },
+        Link: { $ref: '#/components/headers/SuccessorLink' },
+      };
+    }
+  }
+}
+
+function document(operation: Operation, method: string): void {
+  describeResponses(operation);
+  const { responses } = operation;
   operation.parameters ??= [];
   const parameters = operation.parameters;
   if (method === 'get') {
@@ -97,7 +144,10 @@ function document(operation: Operation, method: string): void {
 
 /** Adds the protocol's headers, parameters and responses to every operation of the document. */
 export function documentProtocol(paths: Record<string, Record<string, Operation>>): void {
-  for (const item of Object.values(paths)) {
-    for (const [method, operation] of Object.entries(item)) document(operation, method);
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (path.startsWith('/v1/')) document(operation, method);
+      else documentJsonApi(operation, method);
+    }
   }
 }

@@ -14,7 +14,7 @@ import { tagOf } from './v1/v1-names.js';
 // rendered at /docs by Swagger UI from Portico's own files (no CDN). The committed copy in
 // openapi/openapi.json is compared with it in a test.
 
-const documented = (url: string) => url.startsWith('/v1/');
+const documented = (url: string) => /^\/(v1|api\/v2|api\/v3)\//.test(url);
 
 const platformScopes: Record<string, string> = {
   'events:read': 'Read change events.',
@@ -70,7 +70,7 @@ export function registerOpenApi(app: FastifyInstance): void {
         title: 'Portico REST API',
         version: '1',
         description:
-          'The v1 surface: snake_case JSON, RFC 9457 problem details, cursor pagination, ETags and delta reads that report deletions. Authenticate with an OAuth 2.0 client-credentials access token (POST /oauth/token) or an API key; each route names the scope it needs.',
+          'The v1 surface: snake_case JSON, RFC 9457 problem details, cursor pagination, ETags and delta reads that report deletions. The legacy v2 and v3 surfaces (JSON:API) are tagged v2 and v3. Authenticate with an OAuth 2.0 client-credentials access token (POST /oauth/token) or an API key, the same on every surface; each route names the scope it needs.',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       // Relative: the origin that serves this document (what an absent list means, said explicitly).
@@ -102,6 +102,16 @@ export function registerOpenApi(app: FastifyInstance): void {
           description: resource.description,
         })),
         { name: 'API keys', description: 'Keys for server-to-server calls, each holding a set of scopes.' },
+        {
+          name: 'v2',
+          description:
+            'The legacy platform’s v2 (frozen): JSON:API documents (application/vnd.api+json), no pagination but a row cap, no Idempotency-Key (retry safety is per endpoint: uploads upsert on their natural key, DELETE twice is 404). /api/v2/asset* is a deprecated alias of the v3 instrument routes.',
+        },
+        {
+          name: 'v3',
+          description:
+            'The legacy platform’s v3: the instrument family (instruments, holdings, lots, price series) and custodian connections, in the same JSON:API dialect as v2.',
+        },
       ],
     },
     transform: (route) =>

@@ -4,11 +4,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import Fastify from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
+import { loadConfig } from '../config.js';
 import '../domain/resources/described-resources.js';
 import type { Database } from '../platform/database.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
 import { registerOpenApi } from './openapi.js';
-import { v1Surface } from './v1/v1.surface.js';
+import { registerRestSurfaces } from './rest-surfaces.js';
 
 /** A dependency the routes hold but only call while answering requests, which this never does. */
 function unavailable<T>(name: string): T {
@@ -21,11 +22,11 @@ function unavailable<T>(name: string): T {
 
 const app = Fastify();
 registerOpenApi(app);
-app.register(v1Surface, {
-  prefix: '/v1',
+registerRestSurfaces(app, {
   database: { db: unavailable('db') } as unknown as Database,
   authenticator: unavailable<Authenticator>('authenticator'),
   secrets: unavailable<ServerSecrets>('secrets'),
+  ...(({ rowCap, assetAliasSunset, publicUrl }) => ({ rowCap, assetAliasSunset, publicUrl }))(loadConfig({})),
 });
 await app.ready();
 const document = app.swagger();

@@ -15,12 +15,21 @@ export interface V1Response<T = Json> {
 
 let validator: ReturnType<typeof openApiValidator> | undefined;
 
+/** Checks a request's body and the response's before the test sees them (JSON:API's own schema). */
+export type BodyCheck = (
+  method: string,
+  path: string,
+  sent: unknown,
+  status: number,
+  received: unknown,
+) => void;
+
 /**
- * A v1 client as a partner would write one: JSON in and out, every response checked against the
- * committed OpenAPI document (status, media type and body), so a route that answers something its
- * document does not say fails the test that called it.
+ * A REST client as a partner would write one: JSON in and out under `mediaType`, every response
+ * checked against the committed OpenAPI document (status, media type and body), so a route that
+ * answers something its document does not say fails the test that called it.
  */
-export function v1As(app: TestApp, headers: Headers) {
+export function restAs(app: TestApp, headers: Headers, mediaType: string, checkBodies?: BodyCheck) {
   validator ??= openApiValidator();
   const check = validator;
   return async function call<T = Json>(
@@ -32,7 +41,7 @@ export function v1As(app: TestApp, headers: Headers) {
     const sendsBody = body !== undefined;
     const response = await fetch(`${app.url}${path}`, {
       method,
-      headers: { ...headers, ...(sendsBody ? { 'content-type': 'application/json' } : {}), ...extra },
+      headers: { ...headers, ...(sendsBody ? { 'content-type': mediaType } : {}), ...extra },
       ...(sendsBody ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const text = await response.text();
@@ -45,9 +54,13 @@ export function v1As(app: TestApp, headers: Headers) {
       throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(logged?.err ?? parsed)}`);
     }
     (await check).validate(method, path, response.status, response.headers.get('content-type'), parsed);
+    checkBodies?.(method, path, body, response.status, parsed);
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
 }
+
+/** A v1 client: application/json. */
+export const v1As = (app: TestApp, headers: Headers) => restAs(app, headers, 'application/json');
 
 export type V1Call = ReturnType<typeof v1As>;
 

@@ -13,6 +13,7 @@ export const accountHoldingResource = defineResource({
   owner: 'client',
   description:
     'An account-level holdings snapshot for one day: market value, cash and the lines behind them.',
+  naturalKey: ['account_id', 'holding_date'],
   fields: {
     account_id: account,
     holding_date: holdingDate,

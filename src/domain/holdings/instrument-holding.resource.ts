@@ -13,6 +13,7 @@ export const instrumentHoldingResource = defineResource({
   family: 'instruments',
   owner: 'client',
   description: 'How much of one instrument a depository holds for a client on one day.',
+  naturalKey: ['depository_id', 'instrument_id', 'holding_date'],
   fields: {
     depository_id: depository,
     instrument_id: instrument,

@@ -1,6 +1,13 @@
 import { defineResource, field, filter } from '../resource.js';
 
 const issuer = field.reference('issuer', 'The issuer.', { nullable: true });
+const isin = field.text('ISIN (ISO 6166), unique within the tenant.', {
+  nullable: true,
+  max: 12,
+  pattern: /^[A-Z]{2}[A-Z0-9]{9}[0-9]$/,
+  hint: 'must be a 12-character ISIN',
+});
+const currency = field.currency('Currency the instrument is denominated in.');
 const kind = field.enumOf(
   ['bond', 'loan', 'equity', 'fund', 'etf', 'cash', 'deposit'],
   'What kind of instrument.',
@@ -14,15 +21,10 @@ export const instrumentResource = defineResource({
   owner: 'tenant',
   description: 'A security or contract that can be held: bond, loan, equity, fund, ETF, cash or deposit.',
   fields: {
-    isin: field.text('ISIN (ISO 6166), unique within the tenant.', {
-      nullable: true,
-      max: 12,
-      pattern: /^[A-Z]{2}[A-Z0-9]{9}[0-9]$/,
-      hint: 'must be a 12-character ISIN',
-    }),
+    isin,
     name: field.text('Instrument name.'),
     kind,
-    currency: field.currency('Currency the instrument is denominated in.'),
+    currency,
     issuer_id: issuer,
     maturity_date: field.date('Maturity date, for bonds and loans.', { nullable: true }),
     coupon_rate: field.decimal('Annual coupon rate as a fraction (0.045 = 4.5 %).', {
@@ -32,12 +34,23 @@ export const instrumentResource = defineResource({
     coupon_frequency: field.integer('Coupons per year.', [1, 2, 4, 12], { nullable: true }),
   },
   filters: {
-    issuer_id: filter.equals('issuer_id', issuer),
+    isin: filter.equals('isin', isin),
     kind: filter.equals('kind', kind),
+    currency: filter.equals('currency', currency),
+    issuer_id: filter.equals('issuer_id', issuer),
     industry_id: filter.through(
       'issuer_id',
       [{ table: 'issuers', column: 'industry_id' }],
       field.reference('industry', 'Instruments whose issuer is in this industry.'),
+    ),
+    industry: filter.through(
+      'issuer_id',
+      [
+        { table: 'issuers', column: 'industry_id' },
+        { table: 'industries', column: 'code' },
+      ],
+      field.text('Instruments whose issuer is in this industry, named by its code or its id.', { max: 36 }),
+      { orId: true },
     ),
   },
   children: {

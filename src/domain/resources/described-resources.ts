@@ -20,3 +20,4 @@ import '../holdings/lot.resource.js';
 import '../transactions/transaction.resource.js';
 import '../performance/performance-result.resource.js';
 import '../limits/investment-limit.resource.js';
+import '../custodians/custodian-snapshot.resource.js';

@@ -581,3 +581,22 @@ export async function lockRow(
     .forUpdate()
     .executeTakeFirst();
 }
+
+/**
+ * Takes a natural key for the rest of the transaction (an advisory lock on its value, which holds
+ * even while no row has it yet), then locks its live row if there is one: two writes of one key
+ * run one after the other, and the second finds what the first created.
+ */
+export async function lockByNaturalKey(
+  tx: WriteTx,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  key: Record<string, unknown>,
+): Promise<Row | undefined> {
+  const table = resource.table;
+  const text = [table, scope.tenantId, ...Object.values(key).map(String)].join('|');
+  await sql`select pg_advisory_xact_lock(hashtextextended(${text}, 0))`.execute(tx);
+  let query = visibleRows(tx, resource, { tenantId: scope.tenantId, whiteLabelId: null }).selectAll(table);
+  for (const [column, value] of Object.entries(key)) query = query.where(`${table}.${column}`, '=', value);
+  return query.forUpdate().executeTakeFirst();
+}

@@ -24,6 +24,7 @@ import {
   listChildRows,
   listRows,
   liveReferrer,
+  lockByNaturalKey,
   lockRow,
   type ReadShape,
   type Row,
@@ -174,6 +175,23 @@ function rowScope(resource: ResourceDescription, scope: TenantScope, row: Row): 
   return { tenantId: scope.tenantId, whiteLabelId };
 }
 
+/** A new row's values: what was written, with its tenant, client and white label. */
+function newRow(
+  resource: ResourceDescription,
+  scope: TenantScope,
+  values: Record<string, unknown>,
+  client: Row | undefined,
+): Record<string, unknown> {
+  const row: Record<string, unknown> = { ...values, tenant_id: scope.tenantId };
+  if (client) {
+    row.client_id = client.id;
+    row.white_label_id = client.white_label_id ?? null;
+  } else if (resource.table === 'clients') {
+    row.white_label_id = scope.whiteLabelId;
+  }
+  return row;
+}
+
 export async function createResource(
   db: Kysely<DB>,
   resource: ResourceDescription,
@@ -182,13 +200,7 @@ export async function createResource(
 ): Promise<Row> {
   const values = readInput(resource, input, 'create');
   const client = await checkReferences(db, resource, scope, values);
-  const row: Record<string, unknown> = { ...values, tenant_id: scope.tenantId };
-  if (client) {
-    row.client_id = client.id;
-    row.white_label_id = client.white_label_id ?? null;
-  } else if (resource.table === 'clients') {
-    row.white_label_id = scope.whiteLabelId;
-  }
+  const row = newRow(resource, scope, values, client);
   try {
     return await write(db, rowScope(resource, scope, row as Row), async (tx, emit) => {
       await holdReferenced(tx, resource, scope, values);
@@ -203,6 +215,16 @@ export async function createResource(
   } catch (error) {
     throw domainErrorFor(resource, error);
   }
+}
+
+/** The written columns whose public value differs after the write, and the record it left. */
+function changesOf(resource: ResourceDescription, before: Row, after: Row, values: Record<string, unknown>) {
+  const was = publicRecord(resource, before);
+  const now = publicRecord(resource, after);
+  const changed = Object.keys(values).filter(
+    (column) => JSON.stringify(was[column]) !== JSON.stringify(now[column]),
+  );
+  return { now, changed };
 }
 
 /** Rolls a write back when it changed nothing: no event, no new updated_at. */
@@ -238,17 +260,59 @@ export async function updateResource(
       if (before) await holdReferenced(tx, resource, scope, values);
       const after = before && (await updateRow(tx, resource, scope, id, values));
       if (!before || !after) throw new NotFoundError(label(resource), id);
-      const was = publicRecord(resource, before);
-      const now = publicRecord(resource, after);
-      const changed = Object.keys(values).filter(
-        (column) => JSON.stringify(was[column]) !== JSON.stringify(now[column]),
-      );
+      const { now, changed } = changesOf(resource, before, after, values);
       if (changed.length === 0) throw new Unchanged(before);
       emit({ type: eventType(resource, 'updated'), resourceId: id, data: now, changedFields: changed });
       return after;
     });
   } catch (error) {
     if (error instanceof Unchanged) return error.row;
+    throw domainErrorFor(resource, error);
+  }
+}
+
+/**
+ * Creates the row of a natural key (see the description's `naturalKey`), or changes the live row
+ * that has it to what was written: a retried upload leaves one row, whose update event (if the
+ * retry changed anything) says which fields moved. Returns the row and whether it is new.
+ */
+export async function upsertResource(
+  db: Kysely<DB>,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  input: Record<string, unknown>,
+): Promise<{ row: Row; created: boolean }> {
+  const naturalKey = resource.naturalKey;
+  if (!naturalKey) throw new Error(`${resource.name} has no natural key to upsert on`);
+  const values = readInput(resource, input, 'create');
+  const client = await checkReferences(db, resource, scope, values);
+  const row = newRow(resource, scope, values, client);
+  const key = Object.fromEntries(naturalKey.map((column) => [column, values[column]]));
+  const changes = Object.fromEntries(
+    Object.entries(values).filter(([column]) => resource.fields[column]?.write === 'always'),
+  );
+  try {
+    return await write(db, rowScope(resource, scope, row as Row), async (tx, emit) => {
+      await holdReferenced(tx, resource, scope, values);
+      const before = await lockByNaturalKey(tx, resource, scope, key);
+      if (!before) {
+        const created = await insertRow(tx, resource, row);
+        emit({
+          type: eventType(resource, 'created'),
+          resourceId: created.id,
+          data: publicRecord(resource, created),
+        });
+        return { row: created, created: true };
+      }
+      const after = await updateRow(tx, resource, scope, before.id, changes);
+      if (!after) throw new NotFoundError(label(resource), before.id);
+      const { now, changed } = changesOf(resource, before, after, changes);
+      if (changed.length === 0) throw new Unchanged(before);
+      emit({ type: eventType(resource, 'updated'), resourceId: after.id, data: now, changedFields: changed });
+      return { row: after, created: false };
+    });
+  } catch (error) {
+    if (error instanceof Unchanged) return { row: error.row, created: false };
     throw domainErrorFor(resource, error);
   }
 }

@@ -1,11 +1,39 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { authenticatedSurface } from '../../http/authentication.js';
+import type { Database } from '../../platform/database.js';
+import { acceptJsonBodies } from '../json-bodies.js';
+import { zodValidatorCompiler } from '../route-validation.js';
+import { registerCustodianRoutes } from './custodian.routes.js';
+import { markDeprecatedAlias } from './deprecated-alias.js';
 import { jsonApiErrorHandler, jsonApiMediaType } from './jsonapi-errors.js';
+import { jsonApiRequestTypes } from './jsonapi-openapi.js';
+import { type JsonApiSurface, servedBy, v3 } from './jsonapi-surfaces.js';
+import { registerJsonApiResourceRoutes } from './resource.routes.js';
 
-/** /api/v2 and /api/v3: the JSON:API dialect. Every route is authenticated. */
-export async function jsonApiSurface(surface: FastifyInstance, deps: { authenticator: Authenticator }) {
+export interface JsonApiSurfaceDeps {
+  authenticator: Authenticator;
+  database: Database;
+  rowCap: number;
+  publicUrl: string;
+  /** When deprecated aliases stop answering. */
+  sunset: Date;
+  /** The route tables served under this prefix (v2 and its asset alias share /api/v2). */
+  surfaces: readonly JsonApiSurface[];
+}
+
+/**
+ * /api/v2 and /api/v3: the JSON:API dialect of the legacy platform. Every route is authenticated,
+ * validated by its zod route schema and answered as application/vnd.api+json.
+ */
+export async function jsonApiSurface(surface: FastifyInstance, deps: JsonApiSurfaceDeps) {
+  for (const table of deps.surfaces) {
+    if (table.successor) markDeprecatedAlias(surface, table, deps.sunset);
+  }
   authenticatedSurface(surface, deps.authenticator, jsonApiErrorHandler);
+  surface.setValidatorCompiler(zodValidatorCompiler);
+  surface.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  acceptJsonBodies(surface, jsonApiRequestTypes);
   // JSON:API allows no media-type parameters but ext and profile; Fastify appends a charset to
   // every +json type while serializing, so the header is set again once the body is final.
   surface.addHook('onSend', async (_request, reply, payload) => {
@@ -14,4 +42,8 @@ export async function jsonApiSurface(surface: FastifyInstance, deps: { authentic
     }
     return payload;
   });
+  for (const table of deps.surfaces) {
+    for (const resource of servedBy(table)) registerJsonApiResourceRoutes(surface, deps, table, resource);
+    if (table === v3) registerCustodianRoutes(surface, deps);
+  }
 }

@@ -13,9 +13,10 @@ import { allScopes, type Scope } from '../../auth/scopes.js';
 import { InsufficientScopeError } from '../../auth/viewer.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
+import { named } from '../schema-names.js';
 import { listCursors, readPage, sendPage } from './pagination.js';
 import { noContent, problemResponses, v1Security } from './v1-openapi.js';
-import { idParameter, named, pageParameters, pageSchema } from './v1-schemas.js';
+import { idParameter, pageParameters, pageSchema } from './v1-schemas.js';
 
 // /v1/api-keys: create (the key shown once), list, read, rename, revoke. Scope keys:manage.
 

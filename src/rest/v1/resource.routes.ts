@@ -13,9 +13,9 @@ import {
 } from '../../domain/resources/resources.service.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
+import { queryParameterError } from '../route-validation.js';
 import { ifMatch } from './conditional-requests.js';
 import { listCursors, readPage, sendPage } from './pagination.js';
-import { queryParameterError } from './route-validation.js';
 import { collectionPath, tagOf, v1FilterName } from './v1-names.js';
 import { noContent, problemResponses, v1Security } from './v1-openapi.js';
 import { idParameter, listQuery, resourceSchemas } from './v1-schemas.js';

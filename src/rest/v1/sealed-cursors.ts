@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isUuid } from '../../domain/errors.js';
-import { queryParameterError } from './route-validation.js';
+import { queryParameterError } from '../route-validation.js';
 
 // v1 cursors are opaque and tamper-proof: `<position>.<mac>`, the MAC (HMAC-SHA256 under a server
 // secret every instance shares) covering the position and what the cursor is bound to — the

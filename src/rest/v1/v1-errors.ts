@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../domain/errors.js';
 import { classifyError, problemHeaders } from '../../http/error-classification.js';
 import { sendProblem } from '../../http/problem.js';
-import { partOf } from './route-validation.js';
+import { partOf } from '../route-validation.js';
 
 const problemBase = 'https://portico.dev/problems/';
 

@@ -6,52 +6,11 @@ import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import { type FieldSpec, pascal, type ResourceDescription } from '../../domain/resource.js';
 import { inputSchema, readInput, type WriteMode } from '../../domain/resources/resource-input.js';
+import { validateWith } from '../route-validation.js';
+import { named } from '../schema-names.js';
+import { shownField } from '../shown-values.js';
 import { maxLimit } from './pagination.js';
-import { validateWith } from './route-validation.js';
 import { v1FilterName } from './v1-names.js';
-
-/**
- * Names a schema: it becomes a component of the document (components/schemas/<id>). Zod's global
- * registry holds the names with every other description and format, so the document sees them all;
- * each name is taken once per process (schemas are built once and cached).
- */
-export function named<S extends z.ZodType>(schema: S, id: string, description?: string): S {
-  z.globalRegistry.add(schema, description ? { id, description } : { id });
-  return schema;
-}
-
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
-
-/** How v1 shows a stored value of each type (resource-record.ts makes it so). */
-function shownAs(spec: FieldSpec): z.ZodType {
-  switch (spec.type) {
-    case 'id':
-    case 'reference':
-      return z.uuid();
-    case 'enum':
-      return z.enum(spec.values as [string, ...string[]]);
-    case 'decimal':
-      return decimal;
-    case 'money':
-      return decimal;
-    case 'integer':
-      return z.int();
-    case 'date':
-      return z.iso.date();
-    case 'datetime':
-      return z.iso.datetime();
-    case 'json':
-      return spec.input;
-    default:
-      return z.string();
-  }
-}
-
-function describedAs(spec: FieldSpec): string {
-  if (spec.type === 'money') return `${spec.description} A decimal string, in \`${spec.currency}\`.`;
-  if (spec.type === 'decimal') return `${spec.description} A decimal string.`;
-  return spec.description;
-}
 
 export interface ResourceSchemas {
   record: z.ZodType;
@@ -79,10 +38,7 @@ export function resourceSchemas(resource: ResourceDescription): ResourceSchemas 
   if (cached) return cached;
   const type = pascal(resource.name);
   const shape: Record<string, z.ZodType> = {};
-  for (const [column, spec] of Object.entries(resource.fields)) {
-    const shown = shownAs(spec);
-    shape[column] = (spec.nullable ? shown.nullable() : shown).describe(describedAs(spec));
-  }
+  for (const [column, spec] of Object.entries(resource.fields)) shape[column] = shownField(spec);
   const record = named(z.object(shape), type, resource.description);
   const tombstone = named(
     z.object({

@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { describedResources } from '../../domain/resource.js';
 import '../../domain/resources/described-resources.js';
 import { authenticatedSurface } from '../../http/authentication.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
+import { acceptJsonBodies } from '../json-bodies.js';
+import { zodValidatorCompiler } from '../route-validation.js';
 import { registerApiKeyRoutes } from './api-keys.routes.js';
 import { entityTags } from './conditional-requests.js';
 import { registerResourceRoutes } from './resource.routes.js';
-import { zodValidatorCompiler } from './route-validation.js';
 import { v1ErrorHandler } from './v1-errors.js';
 
 /**
@@ -23,21 +24,8 @@ export async function v1Surface(
   authenticatedSurface(v1, deps.authenticator, v1ErrorHandler);
   v1.setValidatorCompiler(zodValidatorCompiler);
   v1.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  // JSON bodies only (text/plain is Fastify's other default): anything else is 415. A PATCH may
-  // say it is a JSON merge patch (RFC 7396), which is what v1's PATCH does. An empty body is no
-  // body (many clients label a bodiless DELETE as JSON); a route that needs one says so by name.
-  const json = v1.getDefaultJsonParser('error', 'error');
-  const parser = (
-    request: FastifyRequest,
-    body: string,
-    done: (error: Error | null, body?: unknown) => void,
-  ) => (body === '' ? done(null, undefined) : json(request, body, done));
-  v1.removeContentTypeParser(['text/plain', 'application/json']);
-  v1.addContentTypeParser(
-    ['application/json', 'application/merge-patch+json'],
-    { parseAs: 'string' },
-    parser,
-  );
+  // A PATCH may say it is a JSON merge patch (RFC 7396), which is what v1's PATCH does.
+  acceptJsonBodies(v1, ['application/json', 'application/merge-patch+json']);
   entityTags(v1);
   registerApiKeyRoutes(v1, deps);
   for (const resource of describedResources()) registerResourceRoutes(v1, deps, resource);

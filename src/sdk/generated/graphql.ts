@@ -235,6 +235,7 @@ export type InstrumentQuery = { node:
     | { __typename: 'AccountHolding' }
     | { __typename: 'Cashflow' }
     | { __typename: 'Client' }
+    | { __typename: 'CustodianSnapshot' }
     | { __typename: 'Depository' }
     | { __typename: 'Industry' }
     | { __typename: 'Instrument', id: string, externalReference: string | null, name: string, isin: string | null, kind: InstrumentKind, currency: string, couponRate: string | null, couponFrequency: number | null, maturityDate: string | null, prices: { edges: Array<{ node: { priceDate: string, price: { amount: string, currency: string } } }> }, issuer: { id: string, name: string, lei: string | null, country: string | null, industry: { id: string, code: string, name: string, sector: string } | null } | null }

@@ -1,6 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
-import { type Issue, ValidationError, zodIssues } from '../../domain/errors.js';
+import { type Issue, ValidationError, zodIssues } from '../domain/errors.js';
 
 // Route schemas are zod schemas (the same ones the OpenAPI document is generated from), compiled
 // once per route. A refusal is a ValidationError naming every field or parameter at fault, marked
@@ -56,6 +56,8 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
         return { value: custom(data) };
       } catch (error) {
         if (error instanceof ValidationError) return { error: inPart(error, part) };
+        // A refusal with a status of its own (JSON:API's 409 and 403), rendered by the surface.
+        if (error instanceof Error) return { error };
         throw error;
       }
     };

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Database } from '../platform/database.js';
+import type { ServerSecrets } from '../platform/server-secrets.js';
+import { jsonApiSurface } from './jsonapi/jsonapi.surface.js';
+import { assetAlias, v2, v3 } from './jsonapi/jsonapi-surfaces.js';
+import { v1Surface } from './v1/v1.surface.js';
+
+export interface RestDeps {
+  database: Database;
+  authenticator: Authenticator;
+  secrets: ServerSecrets;
+  rowCap: number;
+  assetAliasSunset: Date;
+  publicUrl: string;
+}
+
+/** Mounts the REST surfaces: /v1, and the JSON:API /api/v2 (with its asset alias) and /api/v3. */
+export function registerRestSurfaces(app: FastifyInstance, deps: RestDeps): void {
+  app.register(v1Surface, {
+    prefix: '/v1',
+    database: deps.database,
+    authenticator: deps.authenticator,
+    secrets: deps.secrets,
+  });
+  for (const [prefix, served] of [
+    ['/api/v2', [v2, assetAlias]],
+    ['/api/v3', [v3]],
+  ] as const) {
+    app.register(jsonApiSurface, {
+      prefix,
+      surfaces: served,
+      authenticator: deps.authenticator,
+      database: deps.database,
+      rowCap: deps.rowCap,
+      publicUrl: deps.publicUrl,
+      sunset: deps.assetAliasSunset,
+    });
+  }
+}
