@@ -54,6 +54,22 @@ describe.each(engines)('the v2/v3 JSON:API protocol on %s', (engine) => {
         code: 'unsupported_media_type',
       });
     }
+    // JSON:API allows no media type parameter but profile, and Portico supports no extension.
+    for (const contentType of [
+      'application/vnd.api+json; charset=utf-8',
+      'application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"',
+    ]) {
+      const refused = await send('POST', '/api/v3/issuers', body, contentType);
+      expect(refused.status, contentType).toBe(415);
+    }
+    const profiled = 'application/vnd.api+json; profile="https://example.com/profiles/audit"';
+    expect((await send('POST', '/api/v3/issuers', body, profiled)).status).toBe(201);
+    const accept = (value: string) =>
+      fetch(`${app.url}/api/v3/issuers`, { headers: { ...auth, accept: value } }).then((r) => r.status);
+    expect(await accept('application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"')).toBe(406);
+    expect(await accept('application/vnd.api+json')).toBe(200);
+    expect(await accept('application/vnd.api+json; ext=x, application/vnd.api+json')).toBe(200);
+    expect(await accept('application/json, */*')).toBe(200);
     const malformed = await send('POST', '/api/v3/issuers', '{"data": ', 'application/vnd.api+json');
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).errors[0]).toMatchObject({ status: '400', code: 'invalid_json' });

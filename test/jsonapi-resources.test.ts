@@ -524,7 +524,7 @@ describe.each(engines)('REST v2 and v3 (JSON:API) on %s', (engine) => {
       expect(filtered.body.data.length).toBeGreaterThan(0);
     });
 
-    it('filters v3 instruments by industry, by its code or its id', async () => {
+    it('filters v3 instruments by industry (its code or its id) and by issuer', async () => {
       const industries = (await api('GET', '/api/v3/industries')).body.data as Json[];
       const issuers = (await api('GET', '/api/v3/issuers')).body.data as Json[];
       const instruments = (await api('GET', '/api/v3/instruments')).body.data as Json[];
@@ -536,10 +536,23 @@ describe.each(engines)('REST v2 and v3 (JSON:API) on %s', (engine) => {
       const expected = instruments
         .filter((row) => industryOf.get(row.relationships.issuer.data?.id) === industry.id)
         .map((row) => row.id);
-      for (const value of [industry.attributes.code, industry.id]) {
-        const filtered = await api('GET', `/api/v3/instruments?industry=${encodeURIComponent(value)}`);
-        expect(filtered.body.data.map((row: Json) => row.id)).toEqual(expected);
+      for (const query of [
+        `industry=${industry.attributes.code}`,
+        `industry=${industry.id}`,
+        `industryId=${industry.id}`,
+      ]) {
+        const filtered = await api('GET', `/api/v3/instruments?${encodeURI(query)}`);
+        expect(
+          filtered.body.data.map((row: Json) => row.id),
+          query,
+        ).toEqual(expected);
       }
+      // And by issuer, through the same relationship.
+      const issuerId = sample.relationships.issuer.data.id;
+      const byIssuer = await api('GET', `/api/v3/instruments?issuerId=${issuerId}`);
+      expect(byIssuer.body.data.map((row: Json) => row.id)).toEqual(
+        instruments.filter((row) => row.relationships.issuer.data?.id === issuerId).map((row) => row.id),
+      );
     });
 
     it('reads v2 performance results, daily returns a calculation wrote, and refuses writes', async () => {

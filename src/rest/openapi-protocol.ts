@@ -84,7 +84,10 @@ const jsonApiError = (status: number) => ({
   content: { 'application/vnd.api+json': { schema: { $ref: '#/components/schemas/JsonApiErrors' } } },
 });
 
-/** v2 and v3: Location on creation, the errors any route can answer, and an alias's deprecation. */
+/**
+ * v2 and v3: Location on creation, the errors any route can answer (406 for an Accept that names
+ * JSON:API only with parameters), and an alias's deprecation.
+ */
 function documentJsonApi(operation: Operation, method: string): void {
   describeResponses(operation);
   const { responses } = operation;
@@ -95,6 +98,7 @@ function documentJsonApi(operation: Operation, method: string): void {
     responses['413'] = jsonApiError(413);
     responses['415'] = jsonApiError(415);
   }
+  responses['406'] = jsonApiError(406);
   responses['500'] = jsonApiError(500);
   if (operation.deprecated) {
     for (const response of Object.values(responses)) {

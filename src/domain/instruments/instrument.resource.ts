@@ -1,4 +1,5 @@
 import { defineResource, field, filter } from '../resource.js';
+import { industryFilter } from './industry-filter.js';
 
 const issuer = field.reference('issuer', 'The issuer.', { nullable: true });
 const isin = field.text('ISIN (ISO 6166), unique within the tenant.', {
@@ -43,14 +44,10 @@ export const instrumentResource = defineResource({
       [{ table: 'issuers', column: 'industry_id' }],
       field.reference('industry', 'Instruments whose issuer is in this industry.'),
     ),
-    industry: filter.through(
+    industry: industryFilter(
       'issuer_id',
-      [
-        { table: 'issuers', column: 'industry_id' },
-        { table: 'industries', column: 'code' },
-      ],
-      field.text('Instruments whose issuer is in this industry, named by its code or its id.', { max: 36 }),
-      { orId: true },
+      [{ table: 'issuers', column: 'industry_id' }],
+      'Instruments whose issuer is in this industry',
     ),
   },
   children: {

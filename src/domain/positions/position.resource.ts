@@ -1,3 +1,4 @@
+import { industryFilter } from '../instruments/industry-filter.js';
 import { defineResource, field, filter } from '../resource.js';
 
 const portfolio = field.reference('portfolio', 'The portfolio the position belongs to.', { write: 'create' });
@@ -46,17 +47,13 @@ export const positionResource = defineResource({
       ],
       field.reference('industry', 'Positions in instruments whose issuer is in this industry.'),
     ),
-    industry: filter.through(
+    industry: industryFilter(
       'instrument_id',
       [
         { table: 'instruments', column: 'issuer_id' },
         { table: 'issuers', column: 'industry_id' },
-        { table: 'industries', column: 'code' },
       ],
-      field.text('Positions in instruments whose issuer is in this industry, named by its code or its id.', {
-        max: 36,
-      }),
-      { orId: true },
+      'Positions in instruments whose issuer is in this industry',
     ),
   },
 });

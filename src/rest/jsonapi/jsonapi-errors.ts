@@ -90,9 +90,11 @@ export function jsonApiErrorHandler(
     // Named after the resource, as the v2 reference does: `client_not_found` (`asset_not_found`).
     const resource = problem.resource.replaceAll(' ', '_');
     code = `${renderer ? renderer.surface.rename(resource) : resource}_not_found`;
+  } else if (problem.status === 406) {
+    code = 'not_acceptable';
   } else if (problem.status === 415) {
     code = 'unsupported_media_type';
-    detail = `A request body must be ${jsonApiMediaType}`;
+    detail = `A request body must be ${jsonApiMediaType} (or application/vnd.json+api), with no media type parameter but profile`;
   } else if ('code' in error && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     code = 'invalid_json';
   }

@@ -9,6 +9,7 @@ import { markDeprecatedAlias } from './deprecated-alias.js';
 import { jsonApiErrorHandler, jsonApiMediaType } from './jsonapi-errors.js';
 import { jsonApiRequestTypes } from './jsonapi-openapi.js';
 import { type JsonApiSurface, servedBy, v3 } from './jsonapi-surfaces.js';
+import { negotiateJsonApi } from './media-types.js';
 import { registerJsonApiResourceRoutes } from './resource.routes.js';
 
 export interface JsonApiSurfaceDeps {
@@ -31,6 +32,7 @@ export async function jsonApiSurface(surface: FastifyInstance, deps: JsonApiSurf
     if (table.successor) markDeprecatedAlias(surface, table, deps.sunset);
   }
   authenticatedSurface(surface, deps.authenticator, jsonApiErrorHandler);
+  negotiateJsonApi(surface);
   surface.setValidatorCompiler(zodValidatorCompiler);
   surface.setSerializerCompiler(() => (data) => JSON.stringify(data));
   acceptJsonBodies(surface, jsonApiRequestTypes);
