@@ -185,10 +185,18 @@ export interface Events {
   occurred_at: Generated<Timestamp>;
   resource_id: string;
   resource_type: string;
+  sequence: Int8 | null;
   tenant_id: string;
   tx_id: Generated<string>;
   type: string;
   white_label_id: string | null;
+}
+
+export interface EventStreams {
+  last_sequence: Generated<Int8>;
+  pruned_through: Generated<Int8>;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface IdempotencyKeys {
@@ -550,13 +558,15 @@ export interface WebhookDeliveries {
   attempts: Generated<number>;
   created_at: Generated<Timestamp>;
   endpoint_id: string;
-  event_id: Int8;
+  event_id: Int8 | null;
   id: Generated<string>;
   last_error: string | null;
   last_status_code: number | null;
   locked_until: Timestamp | null;
   message_id: string;
   next_attempt_at: Generated<Timestamp>;
+  payload: Json | null;
+  sequence: Int8 | null;
   status: Generated<string>;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
@@ -565,6 +575,7 @@ export interface WebhookDeliveries {
 export interface WebhookEndpoints {
   content_type: Generated<string>;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   description: string | null;
   disabled_reason: string | null;
   enabled: Generated<boolean>;
@@ -574,6 +585,8 @@ export interface WebhookEndpoints {
   headers: Generated<Json>;
   id: Generated<string>;
   name: string;
+  signatures: Generated<string>;
+  strict_ordering: Generated<boolean>;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
   url: string;
@@ -587,6 +600,17 @@ export interface WebhookSecrets {
   expires_at: Timestamp | null;
   id: Generated<string>;
   secret: string;
+  tenant_id: string;
+}
+
+export interface WebhookSigningKeys {
+  created_at: Generated<Timestamp>;
+  encryption: Generated<string>;
+  id: Generated<string>;
+  kid: string;
+  private_key: string;
+  public_jwk: Json;
+  retires_at: Timestamp | null;
   tenant_id: string;
 }
 
@@ -609,6 +633,7 @@ export interface DB {
   custodian_authorities: CustodianAuthorities;
   custodian_snapshots: CustodianSnapshots;
   depositories: Depositories;
+  event_streams: EventStreams;
   events: Events;
   idempotency_keys: IdempotencyKeys;
   industries: Industries;
@@ -637,5 +662,6 @@ export interface DB {
   webhook_deliveries: WebhookDeliveries;
   webhook_endpoints: WebhookEndpoints;
   webhook_secrets: WebhookSecrets;
+  webhook_signing_keys: WebhookSigningKeys;
   white_labels: WhiteLabels;
 }

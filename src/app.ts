@@ -5,6 +5,7 @@ import { SigningKeyring, signingKeysRotatedChannel } from './auth/signing-keys.j
 import { runFirstStart } from './bootstrap/first-start.js';
 import { ensureSandbox, hasSavedSandbox, type SandboxCredentials } from './bootstrap/sandbox.js';
 import type { Config } from './config.js';
+import { EventDispatcher } from './events/dispatcher.js';
 import { attachGraphQLWebSocket } from './graphql/websocket.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { buildServer } from './http/server.js';
@@ -42,6 +43,8 @@ export interface App {
   database: Database;
   broker: Broker;
   metrics: Metrics;
+  /** Publishes the event log (absent with ROLE=api: another instance's worker does it). */
+  dispatcher?: EventDispatcher;
   /** Where the server listens, e.g. http://127.0.0.1:4000. */
   url: string;
   sandbox?: { credentials: SandboxCredentials; created: boolean; file: string };
@@ -124,6 +127,19 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
 
     const sandbox = wantsSandbox ? await ensureSandbox(database.db, config.dataDir) : undefined;
+
+    let dispatcher: EventDispatcher | undefined;
+    if (config.role !== 'api') {
+      dispatcher = new EventDispatcher({
+        database,
+        broker,
+        logger,
+        retentionHours: config.eventRetentionHours,
+      });
+      await dispatcher.start();
+      const started = dispatcher;
+      cleanups.push(() => started.stop());
+    }
     // The child made it, so its secret is new and shown this once.
     if (sandbox && preparedInChild) sandbox.created = true;
 
@@ -159,6 +175,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       database,
       broker,
       metrics,
+      ...(dispatcher ? { dispatcher } : {}),
       url,
       ...(sandbox ? { sandbox } : {}),
       close: cleanup,

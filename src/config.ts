@@ -96,6 +96,14 @@ const schema = z.object({
       .transform((day) => new Date(`${day}T00:00:00Z`)),
   ),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.preprocess(blankAsUnset, boolean.default(false)),
+  EVENT_RETENTION_HOURS: z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: 'expected a number of hours' })
+      .int('expected a whole number of hours')
+      .min(72, 'events are kept at least 72 hours')
+      .default(72),
+  ),
   NODE_ENV: z.preprocess(blankAsUnset, z.string().optional()),
   BODY_LIMIT_BYTES: z.preprocess(blankAsUnset, positiveInt('bytes').default(defaultBodyLimitBytes)),
   CORS_ORIGINS: z.preprocess(blankAsUnset, corsOrigins.optional()),
@@ -152,6 +160,8 @@ export interface Config {
   /** When /api/v2/asset* stops answering (its Sunset header). */
   assetAliasSunset: Date;
   webhookAllowPrivateTargets: boolean;
+  /** How long published events stay readable from the log (at least 72 hours). */
+  eventRetentionHours: number;
   /** NODE_ENV=production. */
   production: boolean;
   /** Largest request body accepted on any route; larger ones get 413. */
@@ -205,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rowCap: e.ROW_CAP,
     assetAliasSunset: e.ASSET_ALIAS_SUNSET,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    eventRetentionHours: e.EVENT_RETENTION_HOURS,
     production,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     // Open by default for development; production opens nothing an operator did not name.

@@ -170,7 +170,7 @@ describe.each(engines)('custodian connections on %s', (engine) => {
       .where('id', '=', flow.id)
       .executeTakeFirstOrThrow();
     expect(stored.state_hash).toBe(createHash('sha256').update(state).digest('base64url'));
-    expect(await eventsOf(flow.id)).toEqual(['custodian_auth_flow.created']);
+    expect(await eventsOf(flow.id)).toEqual(['custodian-auth-flow.created']);
     expect(await getAuthFlow(app.database.db, scope, flow.id)).toEqual(
       Object.fromEntries(Object.entries(flow).filter(([key]) => key !== 'authorization_url')),
     );
@@ -259,10 +259,10 @@ describe.each(engines)('custodian connections on %s', (engine) => {
     ]);
     expect((await api('GET', `/v1/custodian-snapshots/${custody.id}`)).body).toEqual(custody);
 
-    expect(await eventsOf(flow.id)).toEqual(['custodian_auth_flow.created', 'custodian_auth_flow.completed']);
-    expect(await eventsOf(authorityId)).toEqual(['custodian_authority.created']);
+    expect(await eventsOf(flow.id)).toEqual(['custodian-auth-flow.created', 'custodian-auth-flow.completed']);
+    expect(await eventsOf(authorityId)).toEqual(['custodian-authority.created']);
     for (const snapshot of snapshots)
-      expect(await eventsOf(snapshot.id)).toEqual(['custodian_snapshot.created']);
+      expect(await eventsOf(snapshot.id)).toEqual(['custodian-snapshot.created']);
   });
 
   it('refuses a state used once: the callback again is a conflict, and nothing changes', async () => {
@@ -275,8 +275,8 @@ describe.each(engines)('custodian connections on %s', (engine) => {
       }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(await eventsOf(approvedFlowId)).toEqual([
-      'custodian_auth_flow.created',
-      'custodian_auth_flow.completed',
+      'custodian-auth-flow.created',
+      'custodian-auth-flow.completed',
     ]);
   });
 
@@ -285,7 +285,7 @@ describe.each(engines)('custodian connections on %s', (engine) => {
     const callback = await decide(flow.authorization_url, 'approve');
     const answers = await Promise.all([visit(callback), visit(callback)]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([302, 409]);
-    expect(await eventsOf(flow.id)).toEqual(['custodian_auth_flow.created', 'custodian_auth_flow.completed']);
+    expect(await eventsOf(flow.id)).toEqual(['custodian-auth-flow.created', 'custodian-auth-flow.completed']);
     const authorities = await listAuthorities(app.database.db, scope, {}, firstPage);
     expect(authorities.rows.filter((row) => row.flow_id === flow.id)).toHaveLength(1);
     await revokeAuthority(
@@ -305,7 +305,7 @@ describe.each(engines)('custodian connections on %s', (engine) => {
       authority_id: null,
       completed_at: null,
     });
-    expect(await eventsOf(flow.id)).toEqual(['custodian_auth_flow.created', 'custodian_auth_flow.failed']);
+    expect(await eventsOf(flow.id)).toEqual(['custodian-auth-flow.created', 'custodian-auth-flow.failed']);
     const active = await listAuthorities(app.database.db, scope, { status: 'active' }, firstPage);
     expect(active.rows.map((row) => row.id)).toEqual([authorityId]);
   });
@@ -321,7 +321,7 @@ describe.each(engines)('custodian connections on %s', (engine) => {
       state: 'failed',
       failure_reason: 'expired',
     });
-    expect(await eventsOf(flow.id)).toEqual(['custodian_auth_flow.created', 'custodian_auth_flow.failed']);
+    expect(await eventsOf(flow.id)).toEqual(['custodian-auth-flow.created', 'custodian-auth-flow.failed']);
   });
 
   it('fails a flow whose code was not the custodian’s', async () => {
@@ -412,8 +412,8 @@ describe.each(engines)('custodian connections on %s', (engine) => {
     expect(await getAuthority(app.database.db, scope, authorityId)).toEqual(revoked);
     await expect(revokeAuthority(app.database.db, scope, authorityId)).rejects.toBeInstanceOf(NotFoundError);
     expect(await eventsOf(authorityId)).toEqual([
-      'custodian_authority.created',
-      'custodian_authority.revoked',
+      'custodian-authority.created',
+      'custodian-authority.revoked',
     ]);
     const listed = await listAuthorities(app.database.db, scope, { status: 'revoked' }, firstPage);
     expect(listed.rows.map((row) => row.id)).toContain(authorityId);

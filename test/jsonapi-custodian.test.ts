@@ -133,11 +133,11 @@ describe.each(engines)('v3 custodian connections on %s', (engine) => {
       .execute();
     expect(events.map((event) => event.type)).toEqual(
       expect.arrayContaining([
-        'custodian_auth_flow.created',
-        'custodian_auth_flow.completed',
-        'custodian_authority.created',
-        'custodian_snapshot.created',
-        'custodian_authority.revoked',
+        'custodian-auth-flow.created',
+        'custodian-auth-flow.completed',
+        'custodian-authority.created',
+        'custodian-snapshot.created',
+        'custodian-authority.revoked',
       ]),
     );
   });

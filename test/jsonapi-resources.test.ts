@@ -438,7 +438,7 @@ describe.each(engines)('REST v2 and v3 (JSON:API) on %s', (engine) => {
       .orderBy('id')
       .execute();
     // The identical retry changed nothing and said nothing.
-    expect(events.map((event) => event.type)).toEqual(['account_holding.created', 'account_holding.updated']);
+    expect(events.map((event) => event.type)).toEqual(['account-holding.created', 'account-holding.updated']);
 
     const consolidated = () =>
       doc(

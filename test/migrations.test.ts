@@ -8,6 +8,7 @@ import * as softDeletes from '../db/migrations/0003-soft-deletes.js';
 import * as serverSecrets from '../db/migrations/0004-server-secrets.js';
 import * as millisecondTimestamps from '../db/migrations/0005-millisecond-timestamps.js';
 import * as custodianConnections from '../db/migrations/0006-custodian-connections.js';
+import * as eventStreams from '../db/migrations/0007-event-streams.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { write } from '../src/domain/write.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
@@ -22,6 +23,7 @@ const allMigrations = [
   '0004-server-secrets',
   '0005-millisecond-timestamps',
   '0006-custodian-connections',
+  '0007-event-streams',
 ];
 
 /** A migrator over the same migrations as src/platform/migrator.ts, for stepping down and to a target. */
@@ -34,6 +36,7 @@ function stepper(db: Kysely<any>): Migrator {
     '0004-server-secrets': serverSecrets,
     '0005-millisecond-timestamps': millisecondTimestamps,
     '0006-custodian-connections': custodianConnections,
+    '0007-event-streams': eventStreams,
   };
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -95,6 +98,8 @@ const platformTables = [
   'idempotency_keys',
   'jobs',
   'custodian_auth_flows',
+  'event_streams',
+  'webhook_signing_keys',
   'custodian_authorities',
 ];
 
@@ -209,6 +214,18 @@ describe.each(engines)('migrations on %s', (engine) => {
     expect(await schemaOf(database.db)).not.toEqual(before);
     const down = await migrator.migrateDown();
     expect(down.error).toBeUndefined();
+    expect(await schemaOf(database.db)).toEqual(before);
+  });
+
+  it('undo 0007-event-streams exactly', async () => {
+    const database = await emptyDatabase(engine);
+    open.push(database);
+    const migrator = stepper(database.db);
+    expect((await migrator.migrateTo('0006-custodian-connections')).error).toBeUndefined();
+    const before = await schemaOf(database.db);
+    expect((await migrator.migrateTo('0007-event-streams')).error).toBeUndefined();
+    expect(await schemaOf(database.db)).not.toEqual(before);
+    expect((await migrator.migrateDown()).error).toBeUndefined();
     expect(await schemaOf(database.db)).toEqual(before);
   });
 

@@ -368,7 +368,7 @@ describe('seedTenant on the embedded database', () => {
           ])
           .returning('id')
           .execute();
-        for (const row of rows) emit({ type: 'white_label.created', resourceId: row.id, data: {} });
+        for (const row of rows) emit({ type: 'white-label.created', resourceId: row.id, data: {} });
         return rows.map((row) => row.id);
       },
     );

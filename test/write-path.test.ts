@@ -34,13 +34,13 @@ describe.each(engines)('the domain write path on %s', (engine) => {
   it('commits the change and its event together', async () => {
     const row = await write(database.db, scope(), async (tx, emit) => {
       const wl = await insertWhiteLabel(tx, tenantId, 'Nordic');
-      emit({ type: 'white_label.created', resourceId: wl.id, data: wl, changedFields: ['name'] });
+      emit({ type: 'white-label.created', resourceId: wl.id, data: wl, changedFields: ['name'] });
       return wl;
     });
     const event = (await events()).find((e) => e.resource_id === row.id);
     expect(event).toMatchObject({
-      type: 'white_label.created',
-      resource_type: 'white_label',
+      type: 'white-label.created',
+      resource_type: 'white-label',
       changed_fields: ['name'],
       data: expect.objectContaining({ name: 'Nordic' }),
     });
@@ -61,7 +61,7 @@ describe.each(engines)('the domain write path on %s', (engine) => {
     await expect(
       write(database.db, scope(), async (tx, emit) => {
         const wl = await insertWhiteLabel(tx, tenantId, 'Doomed');
-        emit({ type: 'white_label.created', resourceId: wl.id, data: wl });
+        emit({ type: 'white-label.created', resourceId: wl.id, data: wl });
         await insertWhiteLabel(tx, tenantId, 'Doomed'); // unique (tenant_id, name) violation
       }),
     ).rejects.toThrow();

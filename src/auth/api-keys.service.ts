@@ -45,7 +45,7 @@ export async function createApiKey(
       scopes: input.scopes,
       createdBy: input.createdBy ?? null,
     });
-    emit({ type: 'api_key.created', resourceId: row.id, data: row });
+    emit({ type: 'api-key.created', resourceId: row.id, data: row });
     return { id: row.id, key: `${publicId}.${secret}` };
   });
 }
@@ -82,7 +82,7 @@ export async function renameKey(
   return write(db, scope, async (tx, emit) => {
     const key = await updateApiKey(tx, scope, id, changes);
     if (!key) throw new NotFoundError('api key', id);
-    emit({ type: 'api_key.updated', resourceId: key.id, data: key, changedFields: Object.keys(changes) });
+    emit({ type: 'api-key.updated', resourceId: key.id, data: key, changedFields: Object.keys(changes) });
     return key;
   });
 }
@@ -97,7 +97,7 @@ export async function revokeKey(
   return write(db, scope, async (tx, emit) => {
     const key = await revokeApiKey(tx, scope, id);
     if (!key) throw new NotFoundError('api key', id);
-    emit({ type: 'api_key.revoked', resourceId: key.id, data: key });
+    emit({ type: 'api-key.revoked', resourceId: key.id, data: key });
     return key;
   });
 }

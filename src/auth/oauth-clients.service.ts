@@ -40,7 +40,7 @@ export async function createOAuthClient(
       secretHash: hashSecret(clientSecret),
       scopes: input.scopes,
     });
-    emit({ type: 'oauth_client.created', resourceId: row.id, data: row });
+    emit({ type: 'oauth-client.created', resourceId: row.id, data: row });
     return { id: row.id, client_id: clientId, client_secret: clientSecret };
   });
 }
@@ -64,7 +64,7 @@ export async function addClientKey(db: Kysely<DB>, clientId: string, jwk: unknow
       publicJwk: { ...publicJwk, kid },
     });
     emit({
-      type: 'oauth_client.key_added',
+      type: 'oauth-client.key-added',
       resourceId: client.id,
       data: { client_id: clientId, kid: row.kid },
     });
@@ -79,7 +79,7 @@ export async function revokeOAuthClient(db: Kysely<DB>, clientId: string): Promi
   return write(db, { tenantId: client.tenant_id, whiteLabelId: client.white_label_id }, async (tx, emit) => {
     const row = await revokeOAuthClientRow(tx, client.id);
     if (!row) throw new NotFoundError('client', clientId);
-    emit({ type: 'oauth_client.revoked', resourceId: row.id, data: row });
+    emit({ type: 'oauth-client.revoked', resourceId: row.id, data: row });
     return { client_id: row.client_id };
   });
 }

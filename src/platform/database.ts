@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { PoolStats } from './metrics.js';
+import { PostgresListeners } from './postgres-listeners.js';
 import { withPreparedStatements } from './prepared-statements.js';
 import { textParsedTypes } from './type-parsers.js';
 
@@ -16,6 +17,16 @@ export interface Database {
   stats(): PoolStats;
   /** SQL statements sent since the database was opened (tests assert per-request counts on it). */
   statements(): number;
+  /**
+   * The same database for background work (the event dispatcher, delivery and job workers): the
+   * same pool or PGlite session, but not counted by `statements`, so a request's count is its own.
+   */
+  readonly background: Kysely<DB>;
+  /**
+   * Calls `onNotify` with each payload NOTIFYed on `channel` (delivered at commit). A hint only: a
+   * notification sent while the listener reconnects is lost, so listeners also poll.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -62,10 +73,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.onError?.(error));
   const counter = statementCounter();
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }),
-    log: counter.log,
-  });
+  const dialect = new PostgresDialect({ pool: withPreparedStatements(pool) });
+  const db = new Kysely<DB>({ dialect, log: counter.log });
+  const listeners = new PostgresListeners(url, (error) => options.onError?.(error), pg.Client);
   return {
     db,
     engine: 'postgres',
@@ -74,7 +84,13 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     statements: counter.statements,
-    close: () => db.destroy(),
+    // Shares the pool; closed with it (destroying it too would end the pool twice).
+    background: new Kysely<DB>({ dialect }),
+    listen: (channel, onNotify) => listeners.listen(channel, onNotify),
+    close: async () => {
+      await listeners.close();
+      await db.destroy();
+    },
   };
 }
 
@@ -101,6 +117,14 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     },
     stats: () => ({ total: 1, idle: dialect.waiting === 0 ? 1 : 0, waiting: dialect.waiting }),
     statements: counter.statements,
+    // The same driver, so the same one-at-a-time lease on the single session.
+    background: new Kysely<DB>({ dialect }),
+    listen: async (channel, onNotify) => {
+      const unlisten = await pglite.listen(channel, onNotify);
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
+    },
     close: () => db.destroy(),
   };
 }

@@ -5,6 +5,7 @@ import * as softDeletes from '../../db/migrations/0003-soft-deletes.js';
 import * as serverSecrets from '../../db/migrations/0004-server-secrets.js';
 import * as millisecondTimestamps from '../../db/migrations/0005-millisecond-timestamps.js';
 import * as custodianConnections from '../../db/migrations/0006-custodian-connections.js';
+import * as eventStreams from '../../db/migrations/0007-event-streams.js';
 
 // Listed explicitly (not read from the folder) so the set is typed and identical under tsx and in a
 // compiled build. Names sort in the order they apply.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-server-secrets': serverSecrets,
   '0005-millisecond-timestamps': millisecondTimestamps,
   '0006-custodian-connections': custodianConnections,
+  '0007-event-streams': eventStreams,
 };
 
 /** Every migration this build knows, in the order they apply. */

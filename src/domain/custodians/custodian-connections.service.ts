@@ -147,7 +147,7 @@ export async function startAuthFlow(
       external_reference: reference,
       lifetimeSeconds: flowLifetimeSeconds,
     });
-    emit({ type: 'custodian_auth_flow.created', resourceId: created.id, data: created });
+    emit({ type: 'custodian-auth-flow.created', resourceId: created.id, data: created });
     return created;
   });
   const authorizationUrl = connector.authorizationUrl({
@@ -261,7 +261,7 @@ async function settle(
     const outcome: Settlement = pending.expired ? { kind: 'failed', reason: 'expired' } : settlement;
     if (outcome.kind === 'approved') return approve(tx, scope, emit, pending, outcome);
     const failed = await failFlow(tx, scope, found.id, outcome.reason);
-    emit({ type: 'custodian_auth_flow.failed', resourceId: failed.id, data: failed });
+    emit({ type: 'custodian-auth-flow.failed', resourceId: failed.id, data: failed });
     return failed;
   });
 }
@@ -303,11 +303,11 @@ async function approve(
       payload: snapshot.document,
     })),
   );
-  emit({ type: 'custodian_auth_flow.completed', resourceId: completed.id, data: completed });
-  emit({ type: 'custodian_authority.created', resourceId: authority.id, data: authority });
+  emit({ type: 'custodian-auth-flow.completed', resourceId: completed.id, data: completed });
+  emit({ type: 'custodian-authority.created', resourceId: authority.id, data: authority });
   for (const snapshot of snapshots) {
     emit({
-      type: 'custodian_snapshot.created',
+      type: 'custodian-snapshot.created',
       resourceId: snapshot.id,
       data: publicRecord(custodianSnapshotResource, snapshot as unknown as Row),
     });
@@ -387,7 +387,7 @@ export async function revokeAuthority(
     const revoked = await revokeAuthorityRow(tx, scope, id);
     if (!revoked) throw new NotFoundError('custodian authority', id);
     emit({
-      type: 'custodian_authority.revoked',
+      type: 'custodian-authority.revoked',
       resourceId: revoked.id,
       data: revoked,
       whiteLabelId: revoked.white_label_id,

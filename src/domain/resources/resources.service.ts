@@ -6,7 +6,7 @@ import type { DB } from '../../../db/types.js';
 import type { EventType } from '../../events/event-catalog.js';
 import { ConflictError, type Issue, isUuid, NotFoundError, ValidationError } from '../errors.js';
 import { type Page, type PageRequest, pageOf } from '../pagination.js';
-import { type ResourceDescription, resourceNamed } from '../resource.js';
+import { kebab, type ResourceDescription, resourceNamed } from '../resource.js';
 import { type TenantScope, type WriteTx, write } from '../write.js';
 import { domainErrorFor } from './database-errors.js';
 import { readInput } from './resource-input.js';
@@ -166,7 +166,7 @@ async function checkReferences(
 }
 
 function eventType(resource: ResourceDescription, change: 'created' | 'updated' | 'deleted'): EventType {
-  return `${resource.name}.${change}` as EventType;
+  return `${kebab(resource.name)}.${change}` as EventType;
 }
 
 /** The white label a row belongs to: its client's, the caller's for a new client, none for reference data. */

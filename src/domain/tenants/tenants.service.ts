@@ -57,7 +57,7 @@ export async function createWhiteLabel(
   }
   return write(db, { tenantId, whiteLabelId: null }, async (tx, emit) => {
     const row = await insertWhiteLabel(tx, tenantId, checked);
-    emit({ type: 'white_label.created', resourceId: row.id, data: row, whiteLabelId: row.id });
+    emit({ type: 'white-label.created', resourceId: row.id, data: row, whiteLabelId: row.id });
     return { id: row.id };
   });
 }
