@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allScopes } from '../src/auth/scopes.js';
 import { loadConfig } from '../src/config.js';
