@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { migrateToLatest } from './platform/migrator.js';
 import { embeddedEncryptionKey, secretBox } from './platform/secret-box.js';
 import { serverSecrets } from './platform/server-secrets.js';
+import { DeliveryWorker } from './webhooks/worker.js';
 
 export interface AppOptions {
   config: Config;
@@ -45,6 +46,8 @@ export interface App {
   metrics: Metrics;
   /** Publishes the event log (absent with ROLE=api: another instance's worker does it). */
   dispatcher?: EventDispatcher;
+  /** Sends webhook deliveries (absent with ROLE=api). */
+  deliveryWorker?: DeliveryWorker;
   /** Where the server listens, e.g. http://127.0.0.1:4000. */
   url: string;
   sandbox?: { credentials: SandboxCredentials; created: boolean; file: string };
@@ -101,11 +104,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     const migrations = await migrateToLatest(database.db);
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'migrations applied');
 
+    // Seals token signing keys and webhook secrets: the surfaces and the delivery worker need it.
+    const key =
+      config.encryptionKey ?? (embeddedFolder ? await embeddedEncryptionKey(config.dataDir) : undefined);
+    if (!key) logger.warn('PORTICO_ENCRYPTION_KEY is not set: token signing keys are stored unencrypted');
+    const box = secretBox(key);
+
     async function startSurfaces() {
-      const key =
-        config.encryptionKey ?? (embeddedFolder ? await embeddedEncryptionKey(config.dataDir) : undefined);
-      if (!key) logger.warn('PORTICO_ENCRYPTION_KEY is not set: token signing keys are stored unencrypted');
-      const box = secretBox(key);
       const keyring = new SigningKeyring(database.db, box);
       await keyring.open();
       cleanups.push(await broker.subscribe(signingKeysRotatedChannel, () => void keyring.load()));
@@ -119,10 +124,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       await authenticator.start();
       cleanups.push(() => authenticator.stop());
       return {
-        yoga: createGraphQLServer({ database, logger, config }),
+        yoga: createGraphQLServer({ database, broker, logger, config }),
         authenticator,
         keyring,
         secrets: serverSecrets(database.db, box),
+        box,
       };
     }
 
@@ -138,6 +144,19 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
       await dispatcher.start();
       const started = dispatcher;
+      cleanups.push(() => started.stop());
+    }
+    let deliveryWorker: DeliveryWorker | undefined;
+    if (config.role !== 'api') {
+      deliveryWorker = new DeliveryWorker({
+        database,
+        broker,
+        box,
+        logger,
+        allowPrivateTargets: config.webhookAllowPrivateTargets,
+      });
+      await deliveryWorker.start();
+      const started = deliveryWorker;
       cleanups.push(() => started.stop());
     }
     // The child made it, so its secret is new and shown this once.
@@ -160,6 +179,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           yoga: surfaces.yoga,
           authenticator: surfaces.authenticator,
           maxMessageBytes: config.bodyLimitBytes,
+          limits: config.graphql,
           logger,
         }).close,
       );
@@ -176,6 +196,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       broker,
       metrics,
       ...(dispatcher ? { dispatcher } : {}),
+      ...(deliveryWorker ? { deliveryWorker } : {}),
       url,
       ...(sandbox ? { sandbox } : {}),
       close: cleanup,

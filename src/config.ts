@@ -123,6 +123,12 @@ const schema = z.object({
   GRAPHQL_MAX_DIRECTIVES: z.preprocess(blankAsUnset, nonNegativeInt('directives').default(50)),
   /** Most operations in one batched HTTP request (a JSON array body); 0 turns batching off. */
   GRAPHQL_BATCH_LIMIT: z.preprocess(blankAsUnset, nonNegativeInt('operations per request').default(0)),
+  /** How long a WebSocket may stay open before its connection_init (graphql-ws closes it with 4408). */
+  GRAPHQL_WS_INIT_TIMEOUT_MS: z.preprocess(blankAsUnset, positiveInt('milliseconds').default(10_000)),
+  /** Most operations running at once on one WebSocket; one more is refused with an error. */
+  GRAPHQL_WS_MAX_OPERATIONS: z.preprocess(blankAsUnset, positiveInt('operations').default(20)),
+  /** How often live subscriptions look in the log for events whose publication they missed. */
+  GRAPHQL_SUBSCRIPTION_CATCH_UP_MS: z.preprocess(blankAsUnset, positiveInt('milliseconds').default(5_000)),
   PORTICO_ENCRYPTION_KEY: z.preprocess(
     blankAsUnset,
     z
@@ -143,6 +149,12 @@ export interface GraphQLLimits {
   maxDirectives: number;
   /** Operations per batched HTTP request; 0: batching is refused. */
   batchLimit: number;
+  /** WebSocket: time allowed before connection_init. */
+  connectionInitTimeoutMs: number;
+  /** WebSocket: operations (subscriptions included) running at once on one connection. */
+  operationsPerConnection: number;
+  /** Subscriptions: interval of the log check that makes a lost publication a delay, not a gap. */
+  subscriptionCatchUpMs: number;
 }
 
 export interface Config {
@@ -229,6 +241,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       batchLimit: e.GRAPHQL_BATCH_LIMIT,
+      connectionInitTimeoutMs: e.GRAPHQL_WS_INIT_TIMEOUT_MS,
+      operationsPerConnection: e.GRAPHQL_WS_MAX_OPERATIONS,
+      subscriptionCatchUpMs: e.GRAPHQL_SUBSCRIPTION_CATCH_UP_MS,
     },
     embedded: e.DATABASE_URL === undefined,
   };

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allScopes } from '../src/auth/scopes.js';
 import { loadConfig } from '../src/config.js';
+import { describedResources, kebab } from '../src/domain/resource.js';
+import '../src/domain/resources/described-resources.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { write } from '../src/domain/write.js';
 import {
@@ -9,6 +11,7 @@ import {
   type PublishedEvents,
   pruneEvents,
 } from '../src/events/dispatcher.js';
+import { eventTypes } from '../src/events/event-catalog.js';
 import { ExpiredCursorError, readEvents } from '../src/events/event-log.js';
 import { appendEvents } from '../src/events/outbox.js';
 import { createLogger } from '../src/platform/logger.js';
@@ -218,5 +221,40 @@ describe.each(engines)('the event log on %s', (engine) => {
     expect(kept.events.map((event) => event.sequence)).toEqual(
       all.events.slice(3).map((event) => event.sequence),
     );
+  });
+  it('loses nothing when a dispatcher dies between its commit and its publication', async () => {
+    const dying = new EventDispatcher({
+      database: app.database,
+      broker: {
+        ...app.broker,
+        publish: async () => {
+          throw new Error('process died after commit');
+        },
+      },
+      logger: createLogger(loadConfig({ LOG_LEVEL: 'silent' })),
+      retentionHours: 72,
+    });
+    // The instance's own dispatcher would number it first: this test is about the one that dies.
+    await dispatcher().stop();
+    await emit('orphan');
+    await expect(dying.dispatch(tenantId)).rejects.toThrow('process died after commit');
+    const page = await readEvents(
+      app.database.db,
+      { tenantId, whiteLabelId: null, ...everything },
+      { after: 0, limit: 1000 },
+    );
+    const orphan = page.events.find((event) => event.data.industry_id === 'orphan');
+    expect(orphan?.sequence).toBe(page.events.at(-1)?.sequence);
+  });
+});
+
+describe('the event catalog', () => {
+  it('has the lifecycle and the moments of every described resource', () => {
+    for (const resource of describedResources()) {
+      const name = kebab(resource.name);
+      for (const change of ['created', 'updated', 'deleted', ...Object.keys(resource.moments)]) {
+        expect(eventTypes, `${name}.${change}`).toContain(`${name}.${change}`);
+      }
+    }
   });
 });

@@ -60,6 +60,7 @@ export class Authenticator {
   #flushTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => Promise<void>) | undefined;
   readonly #markers: RevocationMarkers;
+  readonly #revocationListeners = new Set<(revocation: Revocation) => void>();
 
   constructor(
     private readonly deps: {
@@ -96,9 +97,25 @@ export class Authenticator {
     await announceRevocation(this.deps.broker, revocation);
   }
 
-  #evict({ kind, publicId }: Revocation): void {
+  #evict(revocation: Revocation): void {
     this.#generation++;
-    (kind === 'api_key' ? this.#apiKeys : this.#clients).delete(publicId);
+    (revocation.kind === 'api_key' ? this.#apiKeys : this.#clients).delete(revocation.publicId);
+    for (const listener of this.#revocationListeners) {
+      try {
+        listener(revocation);
+      } catch (error) {
+        this.deps.logger.warn({ err: error }, 'a revocation listener failed');
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` with every revocation this instance learns of, its own and other instances'
+   * (long-lived connections end on it); returns the function that stops listening.
+   */
+  onRevocation(listener: (revocation: Revocation) => void): () => void {
+    this.#revocationListeners.add(listener);
+    return () => this.#revocationListeners.delete(listener);
   }
 
   async flushLastUsed(): Promise<void> {
@@ -136,6 +153,7 @@ export class Authenticator {
       whiteLabelId: claims.white_label_id ?? null,
       credential: { kind: 'oauth_client', id: claims.client_id, publicId: claims.client_id },
       scopes: scopeSet(claims.scope.split(' ')),
+      ...(claims.exp !== undefined ? { expiresAt: new Date(claims.exp * 1000) } : {}),
     };
   }
 
@@ -167,6 +185,7 @@ export class Authenticator {
       whiteLabelId: row.white_label_id,
       credential: { kind: 'api_key', id: row.id, publicId: row.public_id },
       scopes: scopeSet(row.scopes),
+      ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
     };
   }
 

@@ -11,6 +11,8 @@ export interface Viewer extends TenantScope {
     publicId: string;
   };
   scopes: ReadonlySet<Scope>;
+  /** When the credential stops working by itself (an access token's exp, an API key's expiry). */
+  expiresAt?: Date;
 }
 
 /** No credential, or one that is malformed, expired, revoked or not ours: 401 everywhere. */

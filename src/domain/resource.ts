@@ -106,6 +106,11 @@ export interface ResourceDescription<T extends DomainTable = DomainTable> {
    */
   naturalKey?: readonly string[];
   /**
+   * Moments partners subscribe to beside created/updated/deleted: `<name>.<moment>` is emitted when
+   * a write leaves `column` at `value` and it was not before (a cashflow created or moved to posted).
+   */
+  moments: Record<string, { column: string; value: string; description: string }>;
+  /**
    * Rules the database enforces across fields (check constraints, by name), with the field and
    * reason a refused write reports.
    */
@@ -272,6 +277,7 @@ export interface ResourceInput<T extends DomainTable> {
   children?: ResourceDescription['children'];
   readOnly?: boolean;
   naturalKey?: readonly Columns<T>[];
+  moments?: ResourceDescription['moments'];
   rules?: ResourceDescription['rules'];
 }
 
@@ -321,6 +327,7 @@ export function defineResource<T extends DomainTable>(input: ResourceInput<T>): 
     sortKey: 'id',
     readOnly: input.readOnly ?? false,
     ...(input.naturalKey ? { naturalKey: input.naturalKey } : {}),
+    moments: input.moments ?? {},
     rules: input.rules ?? {},
   };
   if (registry.has(input.name)) throw new Error(`Resource ${input.name} is described twice`);
@@ -334,8 +341,12 @@ export function resourceNamed(name: string): ResourceDescription {
   return found;
 }
 
+/**
+ * Every description, by name: the order every surface lists them in (routes, the OpenAPI document,
+ * the catalog) must not depend on which module happened to import which description first.
+ */
 export function describedResources(): ResourceDescription[] {
-  return [...registry.values()];
+  return [...registry.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 // —— naming, one rule for every surface ——

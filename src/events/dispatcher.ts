@@ -4,6 +4,7 @@ import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import { type EventEnvelope, type EventRow, envelopeOf } from './envelope.js';
+import { sharedResourceTypes } from './event-log.js';
 
 // The dispatcher publishes what writes appended to the log. For each tenant with unpublished
 // events it takes the tenant's stream row (FOR UPDATE SKIP LOCKED: one dispatcher per tenant
@@ -23,9 +24,9 @@ export const eventsChannel = (tenantId: string) => `events:${tenantId}`;
 /** A hint for delivery workers: deliveries were created. */
 export const deliveriesChannel = 'webhooks:due';
 
-/** What travels on eventsChannel: the envelopes, each with the white label it belongs to. */
+/** What travels on eventsChannel: the envelopes, each with what seesWhiteLabel needs. */
 export interface PublishedEvents {
-  events: { whiteLabelId: string | null; envelope: EventEnvelope }[];
+  events: { whiteLabelId: string | null; resourceType: string; envelope: EventEnvelope }[];
 }
 
 export interface DispatcherOptions {
@@ -158,7 +159,7 @@ export class EventDispatcher {
         .set({ last_sequence: String(last + ids.length), updated_at: new Date() })
         .where('tenant_id', '=', tenantId)
         .execute();
-      // An endpoint of a white label hears its own events and the tenant-wide ones.
+      // An endpoint of a white label hears what a reader of it would see (seesWhiteLabel).
       await sql`
         insert into webhook_deliveries (tenant_id, endpoint_id, event_id, message_id, sequence)
         select events.tenant_id, endpoints.id, events.id, 'evt_' || events.id, events.sequence
@@ -167,8 +168,8 @@ export class EventDispatcher {
         where events.id = any(${ids}::bigint[])
           and endpoints.enabled and endpoints.deleted_at is null
           and events.type = any(endpoints.event_types)
-          and (endpoints.white_label_id is null or events.white_label_id is null
-               or endpoints.white_label_id = events.white_label_id)
+          and (endpoints.white_label_id is null or endpoints.white_label_id = events.white_label_id
+               or (events.white_label_id is null and events.resource_type = any(${[...sharedResourceTypes]}::text[])))
         on conflict (endpoint_id, event_id) do nothing
       `.execute(trx);
       return rows.sort((a, b) => Number(a.sequence) - Number(b.sequence));
@@ -179,7 +180,11 @@ export class EventDispatcher {
 
   async #publish(tenantId: string, rows: SequencedRow[]): Promise<void> {
     const message: PublishedEvents = {
-      events: rows.map((row) => ({ whiteLabelId: row.white_label_id, envelope: envelopeOf(row) })),
+      events: rows.map((row) => ({
+        whiteLabelId: row.white_label_id,
+        resourceType: row.resource_type,
+        envelope: envelopeOf(row),
+      })),
     };
     await this.options.broker.publish(eventsChannel(tenantId), JSON.stringify(message));
     await this.options.broker.publish(deliveriesChannel, tenantId);
@@ -196,14 +201,21 @@ export class EventDispatcher {
 }
 
 /**
- * Deletes published events older than `hours` (unpublished ones wait for their number), and
- * raises each tenant's pruned_through to the highest sequence deleted: a cursor below it is expired.
+ * Deletes published events older than `hours` (unpublished ones wait for their number, and one a
+ * webhook is still retrying — the schedule outlasts 72 hours — waits for its delivery to settle),
+ * and raises each tenant's pruned_through to the highest sequence deleted: a cursor below it is
+ * expired.
  */
 export async function pruneEvents(db: Kysely<DB>, hours: number): Promise<void> {
   await sql`
     with pruned as (
       delete from events
       where sequence is not null and occurred_at < now() - make_interval(hours => ${hours})
+        and not exists (
+          select 1 from webhook_deliveries
+          where webhook_deliveries.event_id = events.id
+            and webhook_deliveries.status in ('pending', 'delivering', 'failed')
+        )
       returning tenant_id, sequence
     )
     insert into event_streams (tenant_id, pruned_through)

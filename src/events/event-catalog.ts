@@ -1,4 +1,5 @@
 import type { Scope } from '../auth/scopes.js';
+import { cashflowResource } from '../domain/cashflows/cashflow.resource.js';
 import { describedResources, kebab } from '../domain/resource.js';
 import '../domain/resources/described-resources.js';
 
@@ -29,6 +30,7 @@ export const eventCatalog = {
   ...lifecycle('instrument-holding', 'instrument-level holdings snapshot'),
   ...lifecycle('lot', 'lot'),
   ...lifecycle('cashflow', 'cashflow'),
+  'cashflow.posted': cashflowResource.moments.posted?.description ?? '',
   ...lifecycle('transaction', 'ledger transaction'),
   ...lifecycle('industry', 'industry'),
   ...lifecycle('issuer', 'issuer'),
@@ -50,8 +52,20 @@ export const eventCatalog = {
   'api-key.created': 'An API key was created (the event never carries the secret).',
   'api-key.updated': 'An API key was renamed or re-described.',
   'api-key.revoked': 'An API key was revoked.',
+  'webhook-endpoint.created': 'A webhook endpoint was registered (the event never carries its secret).',
+  'webhook-endpoint.updated':
+    'A webhook endpoint changed (or was enabled); changed_fields lists which attributes.',
+  'webhook-endpoint.deleted': 'A webhook endpoint was deleted; nothing more is delivered to it.',
+  'webhook-endpoint.disabled':
+    'A webhook endpoint was disabled, by a person or after failing deliveries; disabled_reason says which.',
+  'webhook-endpoint.secret-rotated':
+    'A webhook endpoint got a new secret; the previous one keeps signing for the overlap the rotation asked for.',
   'dataset.imported':
     'A bulk import (demo data, historical upload) committed; data counts the rows per table.',
+  'extract.completed': 'An extract finished: its file is ready to download until it expires.',
+  'extract.failed': 'An extract failed; data.object carries the problem.',
+  'calculation.completed': 'A valuation or performance calculation finished; data.object carries its result.',
+  'calculation.failed': 'A valuation or performance calculation failed; data.object carries the problem.',
 } as const satisfies Record<string, string>;
 
 export type EventType = keyof typeof eventCatalog;
@@ -78,5 +92,6 @@ export function scopeForEvent(type: EventType): Scope | undefined {
   if (described) return `${described.family}:read`;
   if (resource.startsWith('custodian-')) return 'accounts:read';
   if (['api-key', 'oauth-client', 'tenant', 'white-label'].includes(resource)) return 'keys:manage';
+  if (resource === 'webhook-endpoint') return 'webhooks:manage';
   return undefined;
 }

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { Viewer } from '../auth/viewer.js';
+import { describedResources, kebab } from '../domain/resource.js';
+import { hasWhiteLabel } from '../domain/resources/resources.repository.js';
 import { type EventEnvelope, type EventRow, envelopeOf } from './envelope.js';
 import { type EventType, eventTypes, scopeForEvent } from './event-catalog.js';
 
 // Reading the ordered log: every channel that replays (/v1/events, GraphQL subscriptions after a
-// cursor) reads it here, narrowed to what the caller may see — its tenant, its white label (and
-// tenant-wide events), and the event types its scopes cover.
+// cursor) reads it here, narrowed to what the caller may see — its tenant, its white label (and the
+// reference data all white labels share), and the event types its scopes cover.
 
 /** The cursor is older than the retention window: events after it may be gone. */
 export class ExpiredCursorError extends Error {
@@ -20,6 +22,24 @@ export class ExpiredCursorError extends Error {
     );
     this.name = 'ExpiredCursorError';
   }
+}
+
+/**
+ * The resources every white label of a tenant shares (instruments, issuers, industries, prices):
+ * their events carry no white label and reach every reader. Any other event without a white label
+ * belongs to the tenant-wide data a white-label credential does not see, as on every other surface.
+ */
+export const sharedResourceTypes: readonly string[] = describedResources()
+  .filter((resource) => !hasWhiteLabel(resource))
+  .map((resource) => kebab(resource.name));
+
+/** Whether a reader of `viewerWhiteLabel` (null: tenant-wide) sees an event; one rule for every channel. */
+export function seesWhiteLabel(
+  viewerWhiteLabel: string | null,
+  event: { whiteLabelId: string | null; resourceType: string },
+): boolean {
+  if (!viewerWhiteLabel || event.whiteLabelId === viewerWhiteLabel) return true;
+  return event.whiteLabelId === null && sharedResourceTypes.includes(event.resourceType);
 }
 
 /** The event types a viewer's scopes let it see. */
@@ -80,7 +100,10 @@ export async function readEvents(
   if (viewer.whiteLabelId) {
     const whiteLabelId = viewer.whiteLabelId;
     query = query.where((eb) =>
-      eb.or([eb('white_label_id', 'is', null), eb('white_label_id', '=', whiteLabelId)]),
+      eb.or([
+        eb('white_label_id', '=', whiteLabelId),
+        eb.and([eb('white_label_id', 'is', null), eb('resource_type', 'in', [...sharedResourceTypes])]),
+      ]),
     );
   }
   const rows = (await query

@@ -26,6 +26,8 @@ export const builder = new SchemaBuilder<{
   // Expected failures become typed results only where a field lists them; anything else is thrown.
   errors: { defaultTypes: [] },
   scopeAuth: {
+    // A subscription's scopes are checked once, when it starts, rather than at every event.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({ scope: (scope: Scope) => context.viewer.scopes.has(scope) }),
     unauthorizedError: (_parent, _context, info, result) => {
       const scopes = missingScopes(result.failure);

@@ -5,9 +5,11 @@ import type { Plugin } from 'graphql-yoga';
 // them, which is most of what executing a large answer costs. The compiler is loaded with the
 // first operation, not at start-up. Its limits: scalar literals are parsed without variables
 // (scalars.graphql.ts), and isTypeOf gets no context, so no scope check lives there (scopes are
-// checked on the fields that return a type: resource-types.graphql.ts).
+// checked on the fields that return a type: resource-types.graphql.ts). Subscriptions run on
+// graphql-js: graphql-jit hands a subscription field's `subscribe` the operation's variables in
+// place of the field's arguments, and an event's payload is small next to a list.
 
-type Hooks = Required<Pick<Plugin, 'onExecute' | 'onSubscribe'>>;
+type Hooks = Required<Pick<Plugin, 'onExecute'>>;
 
 export function useCompiledExecution(): Plugin {
   let hooks: Hooks | undefined;
@@ -21,7 +23,5 @@ export function useCompiledExecution(): Plugin {
   };
   return {
     onExecute: (payload) => (hooks ? hooks.onExecute(payload) : load().then((h) => h.onExecute(payload))),
-    onSubscribe: (payload) =>
-      hooks ? hooks.onSubscribe(payload) : load().then((h) => h.onSubscribe(payload)),
   };
 }

@@ -6,6 +6,7 @@ import './errors.graphql.js';
 import './api-keys.graphql.js';
 import './server-info.graphql.js';
 import './viewer.graphql.js';
+import './subscriptions.graphql.js';
 import { renderDescribedResources } from './resources/resource-types.graphql.js';
 
 builder.mutationType({

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { type ExecutionArgs, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { isAsyncIterable, mapAsyncIterator } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import { AuthenticationError, type Viewer } from '../auth/viewer.js';
+import type { GraphQLLimits } from '../config.js';
 import type { Logger } from '../platform/logger.js';
 import { clientError } from './protection.js';
+import { watchCredential } from './subscriptions/credential-watch.js';
 import type { PorticoYoga } from './yoga.js';
 
 /** connection_init payloads carry the credential as HTTP would: `authorization` or `x-api-key`. */
@@ -28,15 +31,38 @@ function formatted(error: GraphQLError): GraphQLFormattedError {
 
 type Enveloped = ReturnType<PorticoYoga['getEnveloped']>;
 
+/** What a connection keeps between messages. */
+type Connection = {
+  viewer: Viewer;
+  /** Stops the credential watch (expiry, revocation) when the socket closes. */
+  stopWatching?: () => void;
+};
+
+function tooManyOperations(max: number): GraphQLError {
+  return new GraphQLError(
+    `This connection already runs ${max} operations, the most it may: complete one, or open another connection`,
+    { extensions: { code: 'TOO_MANY_OPERATIONS', max } },
+  );
+}
+
 /**
  * GraphQL over WebSocket (graphql-transport-ws) on /graphql. The connection_init payload goes
  * through the same authentication step as every HTTP request; a refused credential closes the
- * socket with 4403 before any operation runs. Operations run through Yoga's envelop, as in Yoga's
- * graphql-ws recipe: the same parser, validation rules, limits and error masking as over HTTP.
+ * socket with 4403 before any operation runs, and a socket that sends no connection_init in time
+ * is closed with 4408. The credential is then watched: its expiry or revocation closes the socket
+ * with 4403 and the reason. Operations run through Yoga's envelop, as in Yoga's graphql-ws recipe:
+ * the same parser, validation rules, limits and error masking as over HTTP; a connection runs at
+ * most `operationsPerConnection` of them at once, and one more gets an `error` message.
  */
 export function attachGraphQLWebSocket(
   server: Server,
-  deps: { yoga: PorticoYoga; authenticator: Authenticator; maxMessageBytes: number; logger: Logger },
+  deps: {
+    yoga: PorticoYoga;
+    authenticator: Authenticator;
+    maxMessageBytes: number;
+    limits: Pick<GraphQLLimits, 'connectionInitTimeoutMs' | 'operationsPerConnection'>;
+    logger: Logger;
+  },
 ): { close(): Promise<void> } {
   const log = deps.logger.child({ surface: 'graphql', transport: 'websocket' });
   // A message is a request body by another name: the same limit applies.
@@ -55,20 +81,34 @@ export function attachGraphQLWebSocket(
     if (!enveloped) throw new Error('GraphQL WebSocket operation without its envelop');
     return enveloped;
   };
-  const server$ = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
+  const server$ = useServer<Record<string, unknown> | undefined, Connection>(
     {
+      connectionInitWaitTimeout: deps.limits.connectionInitTimeoutMs,
       onConnect: async (context) => {
+        const headers = credentialHeaders(context.connectionParams);
         try {
-          context.extra.viewer = await deps.authenticator.authenticate(
-            credentialHeaders(context.connectionParams),
-          );
-          return true;
+          context.extra.viewer = await deps.authenticator.authenticate(headers);
         } catch (error) {
           if (error instanceof AuthenticationError) return false;
           throw error;
         }
+        const { socket } = context.extra;
+        context.extra.stopWatching = watchCredential({
+          authenticator: deps.authenticator,
+          headers,
+          viewer: context.extra.viewer,
+          logger: log,
+          onEnd: (error) => socket.close(CloseCode.Forbidden, error.message),
+        });
+        // Closed while authenticating: nothing will call onClose for a watch started after it.
+        if (socket.readyState !== socket.OPEN) context.extra.stopWatching();
+        return true;
       },
+      onClose: (context) => context.extra.stopWatching?.(),
       onSubscribe: async (context, _id, payload) => {
+        // This operation is listed already (graphql-ws adds it before asking).
+        const max = deps.limits.operationsPerConnection;
+        if (Object.keys(context.subscriptions).length > max) return [tooManyOperations(max)];
         // One id per operation: it names the operation's log lines and any masked error.
         const requestId = randomUUID();
         const enveloped = deps.yoga.getEnveloped({

@@ -1,21 +1,28 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
+import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import { useCompiledExecution } from './compiled-execution.js';
 import type { GraphQLContext } from './context.js';
 import { protectionPlugins } from './protection.js';
 import { schema } from './schema.js';
+import { EventHub } from './subscriptions/event-hub.js';
 import { trustedDocumentsPlugin } from './trusted-documents.js';
 
 /** Handed in by the HTTP route after authentication: Yoga never sees an anonymous request. */
 export interface YogaServerContext {
   requestId: string;
   viewer: Viewer;
+  /** SSE: aborted when the credential stops working (graphql.routes.ts). */
+  credentialEnded?: AbortSignal;
 }
 
-export type PorticoYoga = YogaServerInstance<YogaServerContext, GraphQLContext>;
+export type PorticoYoga = YogaServerInstance<YogaServerContext, GraphQLContext> & {
+  /** The process's live events, shared by subscriptions over WebSocket and SSE. */
+  readonly eventHub: EventHub;
+};
 
 /**
  * The one GraphQL engine: the HTTP route hands it requests, and the WebSocket server runs its
@@ -23,12 +30,19 @@ export type PorticoYoga = YogaServerInstance<YogaServerContext, GraphQLContext>;
  */
 export function createGraphQLServer(deps: {
   database: Database;
+  broker: Broker;
   logger: Logger;
   config: Pick<Config, 'production' | 'graphql' | 'graphqlTrustedDocumentsOnly'>;
 }): PorticoYoga {
   const log = deps.logger.child({ surface: 'graphql' });
   const { production, graphql: limits } = deps.config;
-  return createYoga<YogaServerContext, GraphQLContext>({
+  const eventHub = new EventHub({
+    broker: deps.broker,
+    db: deps.database.background,
+    logger: log,
+    checkMs: limits.subscriptionCatchUpMs,
+  });
+  const yoga = createYoga<YogaServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -46,7 +60,13 @@ export function createGraphQLServer(deps: {
       warn: (...args) => log.warn({ args }, 'graphql'),
       error: (...args) => log.error({ args }, 'graphql'),
     },
-    context: ({ requestId, viewer }) => ({ database: deps.database, requestId, viewer }),
+    context: ({ requestId, viewer, credentialEnded }) => ({
+      database: deps.database,
+      requestId,
+      viewer,
+      events: eventHub,
+      credentialEnded,
+    }),
     plugins: [
       useCompiledExecution(),
       trustedDocumentsPlugin({ onlyTrusted: deps.config.graphqlTrustedDocumentsOnly }),
@@ -54,4 +74,5 @@ export function createGraphQLServer(deps: {
       ...protectionPlugins({ limits, production, log }),
     ],
   });
+  return Object.assign(yoga, { eventHub });
 }

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError, bearerChallenge, InsufficientScopeError } from '../auth/viewer.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/errors.js';
+import { ExpiredCursorError } from '../events/event-log.js';
 import { MethodNotAllowedError } from './method-not-allowed.js';
 
 /** What every surface needs to render an error in its own dialect; decided here, once. */
@@ -75,6 +76,9 @@ export function classifyDomainError(error: unknown): ClassifiedError | undefined
       detail: error.message,
       internal: false,
     };
+  }
+  if (error instanceof ExpiredCursorError) {
+    return { status: 410, code: error.code, title: 'Gone', detail: error.message, internal: false };
   }
   if (error instanceof ConflictError) {
     return { status: 409, code: error.code, title: 'Conflict', detail: error.message, internal: false };

@@ -1,6 +1,8 @@
+import { setTimeout } from 'node:timers/promises';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Viewer } from '../auth/viewer.js';
+import { watchCredential } from '../graphql/subscriptions/credential-watch.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
 import { classifyError, graphqlCode, problemHeaders } from './error-classification.js';
 
@@ -30,13 +32,27 @@ const anonymous: Viewer = {
   scopes: new Set(),
 };
 
-/** Mounts Yoga (a fetch handler) on Fastify: Fastify parses and limits the body, Yoga does the rest. */
+/**
+ * Mounts Yoga (a fetch handler) on Fastify: Fastify parses and limits the body, Yoga does the rest,
+ * subscriptions over SSE included (graphql-sse's distinct-connections mode: `Accept:
+ * text/event-stream`). A stream ends when its subscription completes, when the client goes away,
+ * when its credential expires or is revoked (its last event is then an UNAUTHENTICATED error), and
+ * when the server shuts down.
+ */
 export function registerGraphQLRoutes(
   app: FastifyInstance,
   yoga: PorticoYoga,
   authenticator: Authenticator,
   options: { graphiql: boolean },
 ): void {
+  // Open streams would hold a graceful close forever: their subscriptions end first, and the close
+  // waits for their responses to finish, so that their connections are idle when the server reaps
+  // idle connections (otherwise each would wait for its client to drop it).
+  const streaming = new Set<Promise<void>>();
+  app.addHook('preClose', async () => {
+    await yoga.eventHub.close();
+    await Promise.race([Promise.all(streaming), setTimeout(2_000, undefined, { ref: false })]);
+  });
   app.route({
     url: yoga.graphqlEndpoint,
     // No OPTIONS: preflights are the CORS plugin's, answered before this route is reached.
@@ -48,15 +64,34 @@ export function registerGraphQLRoutes(
       const browsing =
         options.graphiql && request.method === 'GET' && String(request.headers.accept).includes('text/html');
       const viewer = browsing ? anonymous : await authenticator.authenticate(request.headers);
+      const credentialEnded = new AbortController();
       const response = await yoga.handleNodeRequestAndResponse(request, reply, {
         requestId: request.id,
         viewer,
+        credentialEnded: credentialEnded.signal,
       });
       for (const [name, value] of response.headers) reply.header(name, value);
       reply.status(response.status);
-      // Event streams (subscriptions over SSE, incremental delivery) stream; a single result goes
-      // out whole, with its length, in one write.
-      return reply.send(isStream(response) ? response.body : await response.text());
+      // A single result goes out whole, with its length, in one write.
+      if (!isStream(response) || !response.body) return reply.send(await response.text());
+      // Event streams (subscriptions over SSE, incremental delivery) stream, unbuffered, for as
+      // long as the credential they were opened with holds.
+      if (!browsing) {
+        const stopWatching = watchCredential({
+          authenticator,
+          headers: request.headers,
+          viewer,
+          logger: request.log,
+          onEnd: (error) => credentialEnded.abort(error),
+        });
+        reply.raw.once('close', stopWatching);
+      }
+      const finished = new Promise<void>((resolve) => reply.raw.once('close', resolve));
+      streaming.add(finished);
+      void finished.then(() => streaming.delete(finished));
+      // Yoga's headers say no-cache; proxies that buffer (nginx) are told not to.
+      reply.header('x-accel-buffering', 'no');
+      return reply.send(response.body);
     },
   });
 }

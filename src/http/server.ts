@@ -9,6 +9,7 @@ import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import type { SecretBox } from '../platform/secret-box.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
 import { registerOpenApi } from '../rest/openapi.js';
 import { registerRestSurfaces } from '../rest/rest-surfaces.js';
@@ -34,6 +35,7 @@ export interface ServerDeps {
     authenticator: Authenticator;
     keyring: SigningKeyring;
     secrets: ServerSecrets;
+    box: SecretBox;
   };
 }
 
@@ -127,6 +129,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       rowCap: deps.config.rowCap,
       assetAliasSunset: deps.config.assetAliasSunset,
       publicUrl: deps.config.publicUrl,
+      webhooks: {
+        box: surfaces.box,
+        broker: deps.broker,
+        allowPrivateTargets: deps.config.webhookAllowPrivateTargets,
+      },
     });
   }
   return app;

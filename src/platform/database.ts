@@ -117,8 +117,8 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     },
     stats: () => ({ total: 1, idle: dialect.waiting === 0 ? 1 : 0, waiting: dialect.waiting }),
     statements: counter.statements,
-    // The same driver, so the same one-at-a-time lease on the single session.
-    background: new Kysely<DB>({ dialect }),
+    // The same session and lease, through a connection object of its own (see `sibling`).
+    background: new Kysely<DB>({ dialect: dialect.sibling() }),
     listen: async (channel, onNotify) => {
       const unlisten = await pglite.listen(channel, onNotify);
       return async () => {

@@ -23,8 +23,17 @@ import {
  */
 export class PGliteDialect implements Dialect {
   readonly #driver: PGliteDriver;
-  constructor(pglite: PGlite) {
-    this.#driver = new PGliteDriver(pglite);
+  constructor(pglite: PGlite, lock = new Mutex()) {
+    this.#driver = new PGliteDriver(pglite, lock);
+  }
+
+  /**
+   * The same session and the same one-at-a-time lease, through a connection object of its own:
+   * Kysely adds its logging to the connection object it is given, so a second Kysely (background
+   * work) over this dialect's own connection would be counted as the first one's statements.
+   */
+  sibling(): PGliteDialect {
+    return new PGliteDialect(this.#driver.pglite, this.#driver.lock);
   }
   createAdapter(): DialectAdapter {
     return new PostgresAdapter();
@@ -46,11 +55,13 @@ export class PGliteDialect implements Dialect {
 
 class PGliteDriver implements Driver {
   readonly #connection: PGliteConnection;
-  readonly #lock = new Mutex();
   #release: (() => void) | undefined;
   #waiting = 0;
 
-  constructor(readonly pglite: PGlite) {
+  constructor(
+    readonly pglite: PGlite,
+    readonly lock: Mutex,
+  ) {
     this.#connection = new PGliteConnection(pglite);
   }
 
@@ -65,7 +76,7 @@ class PGliteDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     this.#waiting++;
     try {
-      this.#release = await this.#lock.acquire();
+      this.#release = await this.lock.acquire();
     } finally {
       this.#waiting--;
     }
@@ -92,7 +103,7 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    await this.#lock.waitForUnlock();
+    await this.lock.waitForUnlock();
     if (!this.pglite.closed) await this.pglite.close();
   }
 }

@@ -103,6 +103,16 @@ export function registerOpenApi(app: FastifyInstance): void {
         })),
         { name: 'API keys', description: 'Keys for server-to-server calls, each holding a set of scopes.' },
         {
+          name: 'Webhooks',
+          description:
+            'Webhook endpoints (signed Standard Webhooks deliveries of the event log), their secrets, deliveries and replays, and the signing keys for asymmetric signatures.',
+        },
+        {
+          name: 'Events',
+          description:
+            'The ordered change log: poll it after a cursor (the sequence), the same cursor GraphQL subscriptions and webhooks use.',
+        },
+        {
           name: 'v2',
           description:
             'The legacy platform’s v2 (frozen): JSON:API documents (application/vnd.api+json), no pagination but a row cap, no Idempotency-Key (retry safety is per endpoint: uploads upsert on their natural key, DELETE twice is 404). /api/v2/asset* is a deprecated alias of the v3 instrument routes.',

@@ -6,7 +6,9 @@ import Fastify from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
 import '../domain/resources/described-resources.js';
+import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
+import type { SecretBox } from '../platform/secret-box.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRestSurfaces } from './rest-surfaces.js';
@@ -26,6 +28,11 @@ registerRestSurfaces(app, {
   database: { db: unavailable('db') } as unknown as Database,
   authenticator: unavailable<Authenticator>('authenticator'),
   secrets: unavailable<ServerSecrets>('secrets'),
+  webhooks: {
+    box: unavailable<SecretBox>('box'),
+    broker: unavailable<Broker>('broker'),
+    allowPrivateTargets: false,
+  },
   ...(({ rowCap, assetAliasSunset, publicUrl }) => ({ rowCap, assetAliasSunset, publicUrl }))(loadConfig({})),
 });
 await app.ready();

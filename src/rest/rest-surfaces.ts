@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Database } from '../platform/database.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
+import type { WebhookDeps } from '../webhooks/webhook-deps.js';
 import { jsonApiSurface } from './jsonapi/jsonapi.surface.js';
 import { assetAlias, v2, v3 } from './jsonapi/jsonapi-surfaces.js';
 import { v1Surface } from './v1/v1.surface.js';
@@ -13,6 +14,7 @@ export interface RestDeps {
   rowCap: number;
   assetAliasSunset: Date;
   publicUrl: string;
+  webhooks: WebhookDeps;
 }
 
 /** Mounts the REST surfaces: /v1, and the JSON:API /api/v2 (with its asset alias) and /api/v3. */
@@ -22,6 +24,7 @@ export function registerRestSurfaces(app: FastifyInstance, deps: RestDeps): void
     database: deps.database,
     authenticator: deps.authenticator,
     secrets: deps.secrets,
+    webhooks: deps.webhooks,
   });
   for (const [prefix, served] of [
     ['/api/v2', [v2, assetAlias]],
@@ -35,6 +38,7 @@ export function registerRestSurfaces(app: FastifyInstance, deps: RestDeps): void
       rowCap: deps.rowCap,
       publicUrl: deps.publicUrl,
       sunset: deps.assetAliasSunset,
+      webhooks: deps.webhooks,
     });
   }
 }

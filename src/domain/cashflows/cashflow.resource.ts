@@ -27,6 +27,13 @@ export const cashflowResource = defineResource({
     currency: field.currency('Currency of the amount.'),
     value_date: valueDate,
   },
+  moments: {
+    posted: {
+      column: 'status',
+      value: 'posted',
+      description: 'A cashflow was booked: created as posted, or moved from expected to posted.',
+    },
+  },
   filters: {
     account_id: filter.equals('account_id', account),
     portfolio_id: filter.equals('portfolio_id', portfolio),

@@ -7,7 +7,7 @@ import type { EventType } from '../../events/event-catalog.js';
 import { ConflictError, type Issue, isUuid, NotFoundError, ValidationError } from '../errors.js';
 import { type Page, type PageRequest, pageOf } from '../pagination.js';
 import { kebab, type ResourceDescription, resourceNamed } from '../resource.js';
-import { type TenantScope, type WriteTx, write } from '../write.js';
+import { type Emit, type TenantScope, type WriteTx, write } from '../write.js';
 import { domainErrorFor } from './database-errors.js';
 import { readInput } from './resource-input.js';
 import { publicRecord } from './resource-record.js';
@@ -169,6 +169,34 @@ function eventType(resource: ResourceDescription, change: 'created' | 'updated' 
   return `${kebab(resource.name)}.${change}` as EventType;
 }
 
+/** The moments a write reached: each column now at its value that was not before (none before: a creation). */
+function momentsReached(resource: ResourceDescription, before: Row | undefined, after: Row): EventType[] {
+  return Object.entries(resource.moments)
+    .filter(([, { column, value }]) => after[column] === value && before?.[column] !== value)
+    .map(([moment]) => `${kebab(resource.name)}.${moment}` as EventType);
+}
+
+/** A creation's events: created, and any moment the new row is at already. */
+function emitCreated(emit: Emit, resource: ResourceDescription, created: Row): void {
+  const data = publicRecord(resource, created);
+  emit({ type: eventType(resource, 'created'), resourceId: created.id, data });
+  for (const type of momentsReached(resource, undefined, created))
+    emit({ type, resourceId: created.id, data });
+}
+
+/** An update's events: updated with the fields that changed, and any moment it reached. */
+function emitUpdated(
+  emit: Emit,
+  resource: ResourceDescription,
+  before: Row,
+  after: Row,
+  change: { now: Record<string, unknown>; changed: string[] },
+): void {
+  const event = { resourceId: after.id, data: change.now, changedFields: change.changed };
+  emit({ type: eventType(resource, 'updated'), ...event });
+  for (const type of momentsReached(resource, before, after)) emit({ type, ...event });
+}
+
 /** The white label a row belongs to: its client's, the caller's for a new client, none for reference data. */
 function rowScope(resource: ResourceDescription, scope: TenantScope, row: Row): TenantScope {
   const whiteLabelId = hasWhiteLabel(resource) ? ((row.white_label_id as string | null) ?? null) : null;
@@ -205,11 +233,7 @@ export async function createResource(
     return await write(db, rowScope(resource, scope, row as Row), async (tx, emit) => {
       await holdReferenced(tx, resource, scope, values);
       const created = await insertRow(tx, resource, row);
-      emit({
-        type: eventType(resource, 'created'),
-        resourceId: created.id,
-        data: publicRecord(resource, created),
-      });
+      emitCreated(emit, resource, created);
       return created;
     });
   } catch (error) {
@@ -260,9 +284,9 @@ export async function updateResource(
       if (before) await holdReferenced(tx, resource, scope, values);
       const after = before && (await updateRow(tx, resource, scope, id, values));
       if (!before || !after) throw new NotFoundError(label(resource), id);
-      const { now, changed } = changesOf(resource, before, after, values);
-      if (changed.length === 0) throw new Unchanged(before);
-      emit({ type: eventType(resource, 'updated'), resourceId: id, data: now, changedFields: changed });
+      const change = changesOf(resource, before, after, values);
+      if (change.changed.length === 0) throw new Unchanged(before);
+      emitUpdated(emit, resource, before, after, change);
       return after;
     });
   } catch (error) {
@@ -297,18 +321,14 @@ export async function upsertResource(
       const before = await lockByNaturalKey(tx, resource, scope, key);
       if (!before) {
         const created = await insertRow(tx, resource, row);
-        emit({
-          type: eventType(resource, 'created'),
-          resourceId: created.id,
-          data: publicRecord(resource, created),
-        });
+        emitCreated(emit, resource, created);
         return { row: created, created: true };
       }
       const after = await updateRow(tx, resource, scope, before.id, changes);
       if (!after) throw new NotFoundError(label(resource), before.id);
-      const { now, changed } = changesOf(resource, before, after, changes);
-      if (changed.length === 0) throw new Unchanged(before);
-      emit({ type: eventType(resource, 'updated'), resourceId: after.id, data: now, changedFields: changed });
+      const change = changesOf(resource, before, after, changes);
+      if (change.changed.length === 0) throw new Unchanged(before);
+      emitUpdated(emit, resource, before, after, change);
       return { row: after, created: false };
     });
   } catch (error) {

@@ -47,6 +47,16 @@ const connectionRefs = new Map<string, any>();
 const enumRefs = new Map<FieldSpec, any>();
 
 const nodeRef = (name: string) => nodeRefs.get(name);
+
+/**
+ * A described resource's object type, for fields declared elsewhere (subscriptions). Available once
+ * renderDescribedResources ran, which field thunks (called when the schema is built) can rely on.
+ */
+export function resourceObjectType(name: string): any {
+  const ref = nodeRef(name);
+  if (!ref) throw new Error(`No GraphQL type for the described resource ${name}`);
+  return ref;
+}
 const connectionRef = (name: string) => connectionRefs.get(name);
 
 /** One enum type per described enum field, shared by the filters that use the same field. */

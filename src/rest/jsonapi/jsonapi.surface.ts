@@ -2,15 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { authenticatedSurface } from '../../http/authentication.js';
 import type { Database } from '../../platform/database.js';
+import type { WebhookDeps } from '../../webhooks/webhook-deps.js';
 import { acceptJsonBodies } from '../json-bodies.js';
 import { zodValidatorCompiler } from '../route-validation.js';
 import { registerCustodianRoutes } from './custodian.routes.js';
 import { markDeprecatedAlias } from './deprecated-alias.js';
 import { jsonApiErrorHandler, jsonApiMediaType } from './jsonapi-errors.js';
 import { jsonApiRequestTypes } from './jsonapi-openapi.js';
-import { type JsonApiSurface, servedBy, v3 } from './jsonapi-surfaces.js';
+import { type JsonApiSurface, servedBy, v2, v3 } from './jsonapi-surfaces.js';
 import { negotiateJsonApi } from './media-types.js';
 import { registerJsonApiResourceRoutes } from './resource.routes.js';
+import { registerWebhookSigningKeyRoutes } from './webhook-signing-keys.routes.js';
 
 export interface JsonApiSurfaceDeps {
   authenticator: Authenticator;
@@ -21,6 +23,7 @@ export interface JsonApiSurfaceDeps {
   sunset: Date;
   /** The route tables served under this prefix (v2 and its asset alias share /api/v2). */
   surfaces: readonly JsonApiSurface[];
+  webhooks: WebhookDeps;
 }
 
 /**
@@ -47,5 +50,6 @@ export async function jsonApiSurface(surface: FastifyInstance, deps: JsonApiSurf
   for (const table of deps.surfaces) {
     for (const resource of servedBy(table)) registerJsonApiResourceRoutes(surface, deps, table, resource);
     if (table === v3) registerCustodianRoutes(surface, deps);
+    if (table === v2) registerWebhookSigningKeyRoutes(surface, deps);
   }
 }

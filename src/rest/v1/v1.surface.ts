@@ -5,12 +5,15 @@ import '../../domain/resources/described-resources.js';
 import { authenticatedSurface } from '../../http/authentication.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
+import type { WebhookDeps } from '../../webhooks/webhook-deps.js';
 import { acceptJsonBodies } from '../json-bodies.js';
 import { zodValidatorCompiler } from '../route-validation.js';
 import { registerApiKeyRoutes } from './api-keys.routes.js';
 import { entityTags } from './conditional-requests.js';
+import { registerEventRoutes } from './events.routes.js';
 import { registerResourceRoutes } from './resource.routes.js';
 import { v1ErrorHandler } from './v1-errors.js';
+import { registerWebhookRoutes } from './webhooks.routes.js';
 
 /**
  * /v1: snake_case JSON, problem details, cursor pagination, ETags. Every route is authenticated
@@ -19,7 +22,7 @@ import { v1ErrorHandler } from './v1-errors.js';
  */
 export async function v1Surface(
   v1: FastifyInstance,
-  deps: { database: Database; authenticator: Authenticator; secrets: ServerSecrets },
+  deps: { database: Database; authenticator: Authenticator; secrets: ServerSecrets; webhooks: WebhookDeps },
 ) {
   authenticatedSurface(v1, deps.authenticator, v1ErrorHandler);
   v1.setValidatorCompiler(zodValidatorCompiler);
@@ -28,5 +31,7 @@ export async function v1Surface(
   acceptJsonBodies(v1, ['application/json', 'application/merge-patch+json']);
   entityTags(v1);
   registerApiKeyRoutes(v1, deps);
+  registerWebhookRoutes(v1, deps);
+  registerEventRoutes(v1, deps);
   for (const resource of describedResources()) registerResourceRoutes(v1, deps, resource);
 }
