@@ -172,42 +172,47 @@ builder.subscriptionField('events', (t) =>
 const forPortfolio = (portfolioId: string) => (event: EventEnvelope) =>
   event.data.portfolio_id === portfolioId;
 
-builder.subscriptionField('positionUpdated', (t) =>
-  t.field({
-    type: PositionUpdatedEvent,
-    description: 'Changes to the positions of one portfolio (position.updated).',
-    authScopes: { scope: 'positions:read' },
-    args: {
-      portfolioId: t.arg.id({ required: true, description: 'The portfolio (a global id).' }),
-      after: t.arg.string(afterArgument),
-    },
-    subscribe: (_root, args, context) =>
-      feed(
-        context,
-        ['position.updated'],
-        args.after,
-        forPortfolio(localId(String(args.portfolioId), 'portfolio', 'portfolioId')),
-      ),
-    resolve: payload,
-  }),
-);
+/** A typed subscription to one event type of the resources of one portfolio. */
+function portfolioSubscription(
+  name: string,
+  options: {
+    type: typeof PositionUpdatedEvent | typeof CashflowPostedEvent;
+    description: string;
+    scope: 'positions:read' | 'cashflows:read';
+    eventType: 'position.updated' | 'cashflow.posted';
+  },
+): void {
+  builder.subscriptionField(name, (t) =>
+    t.field({
+      type: options.type,
+      description: options.description,
+      authScopes: { scope: options.scope },
+      args: {
+        portfolioId: t.arg.id({ required: true, description: 'The portfolio (a global id).' }),
+        after: t.arg.string(afterArgument),
+      },
+      subscribe: (_root, args, context) =>
+        feed(
+          context,
+          [options.eventType],
+          args.after,
+          forPortfolio(localId(String(args.portfolioId), 'portfolio', 'portfolioId')),
+        ),
+      resolve: payload,
+    }),
+  );
+}
 
-builder.subscriptionField('cashflowPosted', (t) =>
-  t.field({
-    type: CashflowPostedEvent,
-    description: 'Cashflows of one portfolio as they are booked (cashflow.posted).',
-    authScopes: { scope: 'cashflows:read' },
-    args: {
-      portfolioId: t.arg.id({ required: true, description: 'The portfolio (a global id).' }),
-      after: t.arg.string(afterArgument),
-    },
-    subscribe: (_root, args, context) =>
-      feed(
-        context,
-        ['cashflow.posted'],
-        args.after,
-        forPortfolio(localId(String(args.portfolioId), 'portfolio', 'portfolioId')),
-      ),
-    resolve: payload,
-  }),
-);
+portfolioSubscription('positionUpdated', {
+  type: PositionUpdatedEvent,
+  description: 'Changes to the positions of one portfolio (position.updated).',
+  scope: 'positions:read',
+  eventType: 'position.updated',
+});
+
+portfolioSubscription('cashflowPosted', {
+  type: CashflowPostedEvent,
+  description: 'Cashflows of one portfolio as they are booked (cashflow.posted).',
+  scope: 'cashflows:read',
+  eventType: 'cashflow.posted',
+});

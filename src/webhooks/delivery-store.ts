@@ -16,8 +16,8 @@ import type { EventRow } from '../events/envelope.js';
 // only when no delivery of a lower sequence is still undelivered (pending, failed or delivering)
 // and none of it is delivering under a live lease.
 
-/** A claimed delivery with what sending it needs: its endpoint and its event. */
-export interface ClaimedDelivery {
+/** What the claim statement returns: the delivery, its endpoint, and its event's columns if any. */
+interface ClaimedRow {
   id: string;
   tenant_id: string;
   endpoint_id: string;
@@ -25,23 +25,6 @@ export interface ClaimedDelivery {
   /** This attempt's number (1 for the first). */
   attempts: number;
   /** A delivery's own body (a test event), sent instead of its event's envelope. */
-  payload: unknown;
-  url: string;
-  content_type: string;
-  headers: unknown;
-  signatures: string;
-  white_label_id: string | null;
-  failing_since: Date | null;
-  /** The event, absent for a delivery that carries its own payload. */
-  event: EventRow | null;
-}
-
-interface ClaimedRow {
-  id: string;
-  tenant_id: string;
-  endpoint_id: string;
-  message_id: string;
-  attempts: number;
   payload: unknown;
   url: string;
   content_type: string;
@@ -58,6 +41,22 @@ interface ClaimedRow {
   occurred_at: Date | null;
   event_sequence: string | null;
 }
+
+type EventColumns =
+  | 'event_id'
+  | 'event_type'
+  | 'resource_type'
+  | 'resource_id'
+  | 'data'
+  | 'changed_fields'
+  | 'occurred_at'
+  | 'event_sequence';
+
+/** A claimed delivery with what sending it needs: its endpoint and its event. */
+export type ClaimedDelivery = Omit<ClaimedRow, EventColumns> & {
+  /** The event, absent for a delivery that carries its own payload. */
+  event: EventRow | null;
+};
 
 /** Claims up to `limit` due deliveries for `leaseMs`, as of `now`. */
 export async function claimDeliveries(

@@ -115,19 +115,24 @@ export async function rotateSigningKey(
   await addKey(db, box, tenantId, { retireCurrentAt: new Date(now.getTime() + overlapHours * 3_600_000) });
 }
 
+/** The tenant's keys still in use at `now` (not yet retired), newest first. */
+function keysInUse(db: ReadDb, tenantId: string, now: Date) {
+  return db
+    .selectFrom('webhook_signing_keys')
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('retires_at', 'is', null), eb('retires_at', '>', now)]))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc');
+}
+
 /** The keys a tenant's receivers must trust at `now`: the current one first, then those retiring. */
 export async function publishedSigningKeys(
   db: ReadDb,
   tenantId: string,
   now = new Date(),
 ): Promise<PublishedSigningKey[]> {
-  const rows = await db
-    .selectFrom('webhook_signing_keys')
+  const rows = await keysInUse(db, tenantId, now)
     .select(['kid', 'public_jwk', 'created_at', 'retires_at'])
-    .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('retires_at', 'is', null), eb('retires_at', '>', now)]))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
     .execute();
   return rows.map((row) => ({
     kid: row.kid,
@@ -146,14 +151,7 @@ export async function activeSigningKeys(
   tenantId: string,
   now = new Date(),
 ): Promise<{ kid: string; privateKey: KeyObject }[]> {
-  const rows = await db
-    .selectFrom('webhook_signing_keys')
-    .select(['kid', 'private_key', 'encryption'])
-    .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('retires_at', 'is', null), eb('retires_at', '>', now)]))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+  const rows = await keysInUse(db, tenantId, now).select(['kid', 'private_key', 'encryption']).execute();
   return rows.map((row) => ({
     kid: row.kid,
     privateKey: createPrivateKey({

@@ -14,6 +14,7 @@ import { named } from '../schema-names.js';
 import { eventJsonSchema } from './event-schemas.js';
 import { maxLimit } from './pagination.js';
 import { problemResponses, v1Security } from './v1-openapi.js';
+import { pageParameters } from './v1-schemas.js';
 
 // Polling the event log: GET /v1/events reads a tenant's events in sequence order after a cursor
 // (the sequence of the last event seen), as GraphQL subscriptions and webhooks deliver them; GET
@@ -58,7 +59,6 @@ const eventTypeList = named(
   'EventTypeList',
 );
 
-const limitMessage = `must be an integer from 1 to ${maxLimit}`;
 const eventsQuery = z.strictObject({
   after: z.coerce
     .number({ error: 'must be a sequence number' })
@@ -74,13 +74,7 @@ const eventsQuery = z.strictObject({
     .describe(
       'Comma-separated event types (position.updated) or families (position.*); every type when absent.',
     ),
-  limit: z.coerce
-    .number({ error: limitMessage })
-    .int(limitMessage)
-    .min(1, limitMessage)
-    .max(maxLimit, limitMessage)
-    .optional()
-    .describe(`Events per read, 1 to ${maxLimit} (default 100).`),
+  limit: pageParameters.limit.describe(`Events per read, 1 to ${maxLimit} (default 100).`),
 });
 
 /** `position.updated,cashflow.*` → the catalog types it names; an unknown name is refused. */
