@@ -7,6 +7,7 @@ import { createYoga } from 'graphql-yoga';
 import type { Authenticator } from '../src/auth/authenticator.js';
 import { schema } from '../src/graphql/schema.js';
 import { registerGraphQLRoutes } from '../src/http/graphql.routes.js';
+import type { RateLimiter } from '../src/http/rate-limit.js';
 
 const kind = process.argv[2];
 const body = JSON.stringify({ status: 'ok' });
@@ -38,9 +39,10 @@ async function listen(): Promise<number> {
         scopes: new Set(),
       };
       const authenticator = { authenticate: async () => viewer } as unknown as Authenticator;
+      const unlimited = { enforce: async () => {} } as unknown as RateLimiter;
       if (kind === 'yoga-fastify') {
         // biome-ignore lint/suspicious/noExplicitAny: the bench's Yoga has no Portico context.
-        registerGraphQLRoutes(app, yoga() as any, authenticator, { graphiql: false });
+        registerGraphQLRoutes(app, yoga() as any, authenticator, unlimited, { graphiql: false });
       }
       await app.listen({ port: 0, host: '127.0.0.1' });
       return (app.server.address() as AddressInfo).port;

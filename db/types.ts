@@ -505,6 +505,8 @@ export interface Tenants {
   external_reference: string | null;
   id: Generated<string>;
   name: string;
+  rate_limit_burst: number | null;
+  rate_limit_per_minute: number | null;
   updated_at: Generated<Timestamp>;
 }
 

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { attachGraphQLWebSocket } from './graphql/websocket.js';
 import { createGraphQLServer } from './graphql/yoga.js';
+import { RateLimiter } from './http/rate-limit.js';
 import { buildServer } from './http/server.js';
 import type { Broker } from './platform/broker.js';
 import { createBroker } from './platform/create-broker.js';
@@ -123,9 +124,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
       await authenticator.start();
       cleanups.push(() => authenticator.stop());
+      const rateLimiter = new RateLimiter({ db: database.db, broker, defaults: config.rateLimit, logger });
+      cleanups.push(() => rateLimiter.close());
+      metrics.observeRateLimiter(rateLimiter);
       return {
         yoga: createGraphQLServer({ database, broker, logger, config }),
         authenticator,
+        rateLimiter,
         keyring,
         secrets: serverSecrets(database.db, box),
         box,
@@ -178,6 +183,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         attachGraphQLWebSocket(server.server, {
           yoga: surfaces.yoga,
           authenticator: surfaces.authenticator,
+          rateLimiter: surfaces.rateLimiter,
           maxMessageBytes: config.bodyLimitBytes,
           limits: config.graphql,
           logger,

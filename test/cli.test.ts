@@ -64,6 +64,24 @@ describe('admin CLI', () => {
     expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('tenant limits sets a tenant rate limit and prints it', async () => {
+    expect(
+      await json('tenant', 'limits', '--tenant', tenantId, '--per-minute', '600', '--burst', '50'),
+    ).toEqual({
+      tenant_id: tenantId,
+      per_minute: 600,
+      burst: 50,
+    });
+    const row = await inspect((d) =>
+      d.db
+        .selectFrom('tenants')
+        .select(['rate_limit_per_minute', 'rate_limit_burst'])
+        .where('id', '=', tenantId)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(row).toEqual({ rate_limit_per_minute: 600, rate_limit_burst: 50 });
+  });
+
   it('white-label create prints {"id"}', async () => {
     const result = await json('white-label', 'create', '--tenant', tenantId, '--name', 'Acme Nordics');
     expect(Object.keys(result)).toEqual(['id']);

@@ -58,6 +58,7 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])('embedded default, end
     expect(ready.checks).toEqual({
       database: { engine: 'pglite', status: 'ok' },
       redis: { engine: 'memory', status: 'ok' },
+      ratelimit: { status: 'ok' },
     });
 
     // The printed credentials work: a token from the sandbox client reads GraphQL.

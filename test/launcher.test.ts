@@ -130,6 +130,7 @@ describe.runIf(databaseUrl && redisUrl)('compiled start on Postgres and Redis', 
     expect((await (await fetch(`${base}/readyz`)).json()).checks).toEqual({
       database: { engine: 'postgres', status: 'ok' },
       redis: { engine: 'redis', status: 'ok' },
+      ratelimit: { status: 'ok' },
     });
 
     const token = await fetch(`${base}/oauth/token`, {

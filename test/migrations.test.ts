@@ -9,6 +9,7 @@ import * as serverSecrets from '../db/migrations/0004-server-secrets.js';
 import * as millisecondTimestamps from '../db/migrations/0005-millisecond-timestamps.js';
 import * as custodianConnections from '../db/migrations/0006-custodian-connections.js';
 import * as eventStreams from '../db/migrations/0007-event-streams.js';
+import * as tenantRateLimits from '../db/migrations/0008-tenant-rate-limits.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { write } from '../src/domain/write.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
@@ -24,6 +25,7 @@ const allMigrations = [
   '0005-millisecond-timestamps',
   '0006-custodian-connections',
   '0007-event-streams',
+  '0008-tenant-rate-limits',
 ];
 
 /** A migrator over the same migrations as src/platform/migrator.ts, for stepping down and to a target. */
@@ -37,6 +39,7 @@ function stepper(db: Kysely<any>): Migrator {
     '0005-millisecond-timestamps': millisecondTimestamps,
     '0006-custodian-connections': custodianConnections,
     '0007-event-streams': eventStreams,
+    '0008-tenant-rate-limits': tenantRateLimits,
   };
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -224,6 +227,18 @@ describe.each(engines)('migrations on %s', (engine) => {
     expect((await migrator.migrateTo('0006-custodian-connections')).error).toBeUndefined();
     const before = await schemaOf(database.db);
     expect((await migrator.migrateTo('0007-event-streams')).error).toBeUndefined();
+    expect(await schemaOf(database.db)).not.toEqual(before);
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect(await schemaOf(database.db)).toEqual(before);
+  });
+
+  it('undo 0008-tenant-rate-limits exactly', async () => {
+    const database = await emptyDatabase(engine);
+    open.push(database);
+    const migrator = stepper(database.db);
+    expect((await migrator.migrateTo('0007-event-streams')).error).toBeUndefined();
+    const before = await schemaOf(database.db);
+    expect((await migrator.migrateTo('0008-tenant-rate-limits')).error).toBeUndefined();
     expect(await schemaOf(database.db)).not.toEqual(before);
     expect((await migrator.migrateDown()).error).toBeUndefined();
     expect(await schemaOf(database.db)).toEqual(before);

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrationNames } from '../src/platform/migrator.js';
+import { adminQuery } from './helpers/database.js';
 import { databaseUrl, redisUrl, withDatabase } from './helpers/environment.js';
 
 // Production mode: several stateless instances on one Postgres and one Redis. They start together
@@ -11,12 +11,7 @@ import { databaseUrl, redisUrl, withDatabase } from './helpers/environment.js';
 describe.runIf(databaseUrl && redisUrl)('several instances on one Postgres and Redis', () => {
   const name = `portico_scale_${randomBytes(5).toString('hex')}`;
   const apps: App[] = [];
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(text);
-    await client.end();
-  };
+  const admin = adminQuery;
   afterAll(async () => {
     for (const app of apps) await app.close();
     await admin(`drop database if exists ${name} with (force)`);

@@ -9,7 +9,12 @@ import { parseScopes } from '../auth/scopes.js';
 import { rotateSigningKey, signingKeysRotatedChannel } from '../auth/signing-keys.js';
 import type { Config } from '../config.js';
 import { ValidationError } from '../domain/errors.js';
-import { createTenant, createWhiteLabel, requireTenant } from '../domain/tenants/tenants.service.js';
+import {
+  createTenant,
+  createWhiteLabel,
+  requireTenant,
+  setTenantRateLimits,
+} from '../domain/tenants/tenants.service.js';
 import type { Broker } from '../platform/broker.js';
 import { migrateToLatest } from '../platform/migrator.js';
 import { embeddedEncryptionKey, secretBox } from '../platform/secret-box.js';
@@ -34,6 +39,17 @@ export interface Command {
 const required = { required: true } as const;
 const optional = {} as const;
 
+/** A positive whole number, or `default` (null: the deployment's RATE_LIMIT_* value). */
+function limit(options: Options, name: string): number | null {
+  const value = need(options, name).trim();
+  if (value === 'default') return null;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) {
+    throw new ValidationError(`--${name}`, 'must be a positive whole number, or default');
+  }
+  return number;
+}
+
 function need(options: Options, name: string): string {
   const value = options[name];
   if (value === undefined || value.trim() === '') throw new ValidationError(`--${name}`, 'is required');
@@ -52,6 +68,16 @@ export const commands: Command[] = [
     usage: 'tenant create --name N',
     options: { name: required },
     run: async ({ db }, o) => createTenant(db, need(o, 'name').trim()),
+  },
+  {
+    name: 'tenant limits',
+    usage: 'tenant limits --tenant T --per-minute N|default --burst N|default   (applies within 30 s)',
+    options: { tenant: required, 'per-minute': required, burst: required },
+    run: async ({ db }, o) =>
+      setTenantRateLimits(db, need(o, 'tenant'), {
+        perMinute: limit(o, 'per-minute'),
+        burst: limit(o, 'burst'),
+      }),
   },
   {
     name: 'white-label create',

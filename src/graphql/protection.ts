@@ -189,6 +189,7 @@ function domainExtensions(error: unknown): Record<string, unknown> | undefined {
   return {
     code: graphqlCode(problem),
     ...(problem.field !== undefined ? { field: problem.field } : {}),
+    ...(problem.retryAfterSeconds !== undefined ? { retryAfter: problem.retryAfterSeconds } : {}),
     ...(error instanceof InsufficientScopeError ? { reason: error.code, scopes: [error.scope] } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import { AuthenticationError, type Viewer } from '../auth/viewer.js';
 import type { GraphQLLimits } from '../config.js';
+import { RateLimitedError, type RateLimiter, retryAfterSeconds } from '../http/rate-limit.js';
 import type { Logger } from '../platform/logger.js';
 import { clientError } from './protection.js';
 import { watchCredential } from './subscriptions/credential-watch.js';
@@ -52,13 +53,16 @@ function tooManyOperations(max: number): GraphQLError {
  * is closed with 4408. The credential is then watched: its expiry or revocation closes the socket
  * with 4403 and the reason. Operations run through Yoga's envelop, as in Yoga's graphql-ws recipe:
  * the same parser, validation rules, limits and error masking as over HTTP; a connection runs at
- * most `operationsPerConnection` of them at once, and one more gets an `error` message.
+ * most `operationsPerConnection` of them at once, and one more gets an `error` message. Each
+ * operation takes a token from its tenant's rate-limit budget; over budget, it gets an `error`
+ * message with `extensions.code` RATE_LIMITED and `retryAfter` (seconds).
  */
 export function attachGraphQLWebSocket(
   server: Server,
   deps: {
     yoga: PorticoYoga;
     authenticator: Authenticator;
+    rateLimiter: RateLimiter;
     maxMessageBytes: number;
     limits: Pick<GraphQLLimits, 'connectionInitTimeoutMs' | 'operationsPerConnection'>;
     logger: Logger;
@@ -111,6 +115,15 @@ export function attachGraphQLWebSocket(
         if (Object.keys(context.subscriptions).length > max) return [tooManyOperations(max)];
         // One id per operation: it names the operation's log lines and any masked error.
         const requestId = randomUUID();
+        // Each operation takes a token from the tenant's budget, as an HTTP request does.
+        // (graphql-ws asks only after connection_init, so the viewer is known.)
+        const tenantId = context.extra.viewer?.tenantId;
+        if (tenantId === undefined) throw new Error('GraphQL WebSocket operation before authentication');
+        const { result } = await deps.rateLimiter.take(tenantId);
+        if (!result.allowed) {
+          const refused = new RateLimitedError(retryAfterSeconds(result));
+          return [clientError(refused, requestId, { details: false, log })];
+        }
         const enveloped = deps.yoga.getEnveloped({
           requestId,
           viewer: context.extra.viewer,

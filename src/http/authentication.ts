@@ -4,6 +4,7 @@ import type { Scope } from '../auth/scopes.js';
 import { requireScope, type Viewer } from '../auth/viewer.js';
 import { NotFoundError } from '../domain/errors.js';
 import { MethodNotAllowedError, routeTable } from './method-not-allowed.js';
+import type { RateLimiter } from './rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,13 +18,14 @@ declare module 'fastify' {
 }
 
 /**
- * Sets up an authenticated surface: the viewer is built before routing completes, the route's
- * declared scope is checked before its handler, and every failure — unknown routes included — is
+ * Sets up an authenticated surface: the viewer is built before routing completes, a token is taken
+ * from the tenant's rate-limit budget (its RateLimit headers go on every answer, refusals
+ * included), the route's declared scope is checked before its handler, and every failure — unknown routes included — is
  * thrown to `errorHandler`, which renders it in the surface's own dialect.
  */
 export function authenticatedSurface(
   surface: FastifyInstance,
-  authenticator: Authenticator,
+  { authenticator, rateLimiter }: { authenticator: Authenticator; rateLimiter: RateLimiter },
   errorHandler: (error: Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply,
 ): void {
   surface.setErrorHandler((error: Error, request, reply) => errorHandler(error, request, reply));
@@ -36,8 +38,9 @@ export function authenticatedSurface(
   surface.decorateRequest('viewer', undefined as unknown as Viewer);
   // The scope is checked as soon as the caller is known, before the body is read or validated: a
   // caller without it learns nothing about what the route would have accepted.
-  surface.addHook('onRequest', async (request) => {
+  surface.addHook('onRequest', async (request, reply) => {
     request.viewer = await authenticator.authenticate(request.headers);
+    await rateLimiter.enforce(request.viewer.tenantId, reply);
     if (request.is404) return;
     const scope = request.routeOptions.config.scope;
     if (!scope) throw new Error(`Route ${request.routeOptions.url} declares no scope`);

@@ -4,6 +4,7 @@ import { AuthenticationError, bearerChallenge, InsufficientScopeError } from '..
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/errors.js';
 import { ExpiredCursorError } from '../events/event-log.js';
 import { MethodNotAllowedError } from './method-not-allowed.js';
+import { RateLimitedError } from './rate-limit.js';
 
 /** What every surface needs to render an error in its own dialect; decided here, once. */
 export interface ClassifiedError {
@@ -19,6 +20,8 @@ export interface ClassifiedError {
   challenge?: string;
   /** The methods a path answers, for 405. */
   allow?: readonly string[];
+  /** Seconds until the caller may try again, for 429 (the Retry-After header). */
+  retryAfterSeconds?: number;
   /** True when the error is a bug or an outage: log it, and show no details. */
   internal: boolean;
 }
@@ -74,6 +77,16 @@ export function classifyDomainError(error: unknown): ClassifiedError | undefined
       code: error.code,
       title: 'Precondition Failed',
       detail: error.message,
+      internal: false,
+    };
+  }
+  if (error instanceof RateLimitedError) {
+    return {
+      status: 429,
+      code: error.code,
+      title: 'Too Many Requests',
+      detail: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
       internal: false,
     };
   }
@@ -143,6 +156,8 @@ export function graphqlCode(problem: Pick<ClassifiedError, 'status' | 'field'>):
       return 'PRECONDITION_FAILED';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
+    case 429:
+      return 'RATE_LIMITED';
     case 500:
       return 'INTERNAL_SERVER_ERROR';
     default:
@@ -150,8 +165,12 @@ export function graphqlCode(problem: Pick<ClassifiedError, 'status' | 'field'>):
   }
 }
 
-/** The headers a classified error carries in every dialect: the auth challenge, the allowed methods. */
+/**
+ * The headers a classified error carries in every dialect: the auth challenge, the allowed
+ * methods, Retry-After.
+ */
 export function problemHeaders(reply: FastifyReply, problem: ClassifiedError): void {
   if (problem.challenge) reply.header('www-authenticate', problem.challenge);
   if (problem.allow) reply.header('allow', problem.allow.join(', '));
+  if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
 }

@@ -5,6 +5,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { watchCredential } from '../graphql/subscriptions/credential-watch.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
 import { classifyError, graphqlCode, problemHeaders } from './error-classification.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** Failures before Yoga runs (credential, body), as GraphQL over HTTP errors. */
 function graphqlErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
@@ -35,7 +36,7 @@ const anonymous: Viewer = {
 /**
  * Mounts Yoga (a fetch handler) on Fastify: Fastify parses and limits the body, Yoga does the rest,
  * subscriptions over SSE included (graphql-sse's distinct-connections mode: `Accept:
- * text/event-stream`). A stream ends when its subscription completes, when the client goes away,
+ * text/event-stream`). Each request takes a token from its tenant's rate-limit budget. A stream ends when its subscription completes, when the client goes away,
  * when its credential expires or is revoked (its last event is then an UNAUTHENTICATED error), and
  * when the server shuts down.
  */
@@ -43,6 +44,7 @@ export function registerGraphQLRoutes(
   app: FastifyInstance,
   yoga: PorticoYoga,
   authenticator: Authenticator,
+  rateLimiter: RateLimiter,
   options: { graphiql: boolean },
 ): void {
   // Open streams would hold a graceful close forever: their subscriptions end first, and the close
@@ -64,6 +66,8 @@ export function registerGraphQLRoutes(
       const browsing =
         options.graphiql && request.method === 'GET' && String(request.headers.accept).includes('text/html');
       const viewer = browsing ? anonymous : await authenticator.authenticate(request.headers);
+      // One token per operation request, an SSE subscription included; the page itself costs none.
+      if (!browsing) await rateLimiter.enforce(viewer.tenantId, reply);
       const credentialEnded = new AbortController();
       const response = await yoga.handleNodeRequestAndResponse(request, reply, {
         requestId: request.id,

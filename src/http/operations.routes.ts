@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Metrics } from '../platform/metrics.js';
+import type { RateLimiter } from './rate-limit.js';
 
 const probeTimeoutMs = 2000;
 
@@ -23,7 +24,14 @@ async function probe(check: () => Promise<void>): Promise<'ok' | string> {
 /** Liveness, readiness and metrics: unauthenticated, cheap, and never rate limited. */
 export function registerOperationsRoutes(
   app: FastifyInstance,
-  deps: { database: Database; broker: Broker; metrics: Metrics; draining: () => boolean },
+  deps: {
+    database: Database;
+    broker: Broker;
+    metrics: Metrics;
+    /** Absent for ROLE=worker, which serves no rate-limited surface. */
+    rateLimiter?: RateLimiter;
+    draining: () => boolean;
+  },
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -32,6 +40,9 @@ export function registerOperationsRoutes(
     const checks = {
       database: { engine: deps.database.engine, status: database },
       redis: { engine: deps.broker.kind, status: redis },
+      // Informational: a degraded limiter (Redis failing, each instance counting alone) still
+      // serves, and the redis check above already takes the instance out of rotation.
+      ...(deps.rateLimiter ? { ratelimit: { status: deps.rateLimiter.degraded ? 'degraded' : 'ok' } } : {}),
     };
     const ready = database === 'ok' && redis === 'ok' && !deps.draining();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });

@@ -21,6 +21,7 @@ import { registerGraphQLRoutes } from './graphql.routes.js';
 import { registerOAuthRoutes } from './oauth.routes.js';
 import { registerOperationsRoutes } from './operations.routes.js';
 import { sendProblem } from './problem.js';
+import type { RateLimiter } from './rate-limit.js';
 import { requestIdFor } from './request-id.js';
 
 export interface ServerDeps {
@@ -33,6 +34,7 @@ export interface ServerDeps {
   surfaces?: {
     yoga: PorticoYoga;
     authenticator: Authenticator;
+    rateLimiter: RateLimiter;
     keyring: SigningKeyring;
     secrets: ServerSecrets;
     box: SecretBox;
@@ -108,6 +110,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     database: deps.database,
     broker: deps.broker,
     metrics: deps.metrics,
+    ...(deps.surfaces ? { rateLimiter: deps.surfaces.rateLimiter } : {}),
     draining: () => draining,
   });
   const surfaces = deps.surfaces;
@@ -120,11 +123,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       keyring: surfaces.keyring,
       issuer: deps.config.publicUrl,
     });
-    registerGraphQLRoutes(app, surfaces.yoga, surfaces.authenticator, { graphiql: !deps.config.production });
+    registerGraphQLRoutes(app, surfaces.yoga, surfaces.authenticator, surfaces.rateLimiter, {
+      graphiql: !deps.config.production,
+    });
     registerCustodianRoutes(app, { database: deps.database, publicUrl: deps.config.publicUrl });
     registerRestSurfaces(app, {
       database: deps.database,
       authenticator: surfaces.authenticator,
+      rateLimiter: surfaces.rateLimiter,
       secrets: surfaces.secrets,
       rowCap: deps.config.rowCap,
       assetAliasSunset: deps.config.assetAliasSunset,

@@ -6,6 +6,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Registers the SQL counter and pool gauges once the database exists. */
   observeDatabase(database: ObservedDatabase): void;
+  /** Registers the rate limiter's degraded gauge (1 while Redis fails and each instance counts alone). */
+  observeRateLimiter(limiter: { readonly degraded: boolean }): void;
 }
 
 export interface ObservedDatabase {
@@ -57,5 +59,15 @@ export function createMetrics(): Metrics {
     gauge('portico_db_pool_idle', 'Database connections idle.', (s) => s.idle);
     gauge('portico_db_pool_waiting', 'Queries waiting for a database connection.', (s) => s.waiting);
   };
-  return { registry, httpDuration, observeDatabase };
+  const observeRateLimiter = (limiter: { readonly degraded: boolean }) => {
+    new Gauge({
+      name: 'portico_rate_limit_degraded',
+      help: 'Rate limits counted per instance because Redis fails (1), or shared through Redis (0).',
+      registers: [registry],
+      collect() {
+        this.set(limiter.degraded ? 1 : 0);
+      },
+    });
+  };
+  return { registry, httpDuration, observeDatabase, observeRateLimiter };
 }

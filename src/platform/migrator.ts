@@ -6,6 +6,7 @@ import * as serverSecrets from '../../db/migrations/0004-server-secrets.js';
 import * as millisecondTimestamps from '../../db/migrations/0005-millisecond-timestamps.js';
 import * as custodianConnections from '../../db/migrations/0006-custodian-connections.js';
 import * as eventStreams from '../../db/migrations/0007-event-streams.js';
+import * as tenantRateLimits from '../../db/migrations/0008-tenant-rate-limits.js';
 
 // Listed explicitly (not read from the folder) so the set is typed and identical under tsx and in a
 // compiled build. Names sort in the order they apply.
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-millisecond-timestamps': millisecondTimestamps,
   '0006-custodian-connections': custodianConnections,
   '0007-event-streams': eventStreams,
+  '0008-tenant-rate-limits': tenantRateLimits,
 };
 
 /** Every migration this build knows, in the order they apply. */

@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
 import '../domain/resources/described-resources.js';
+import type { RateLimiter } from '../http/rate-limit.js';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { SecretBox } from '../platform/secret-box.js';
@@ -27,6 +28,7 @@ registerOpenApi(app);
 registerRestSurfaces(app, {
   database: { db: unavailable('db') } as unknown as Database,
   authenticator: unavailable<Authenticator>('authenticator'),
+  rateLimiter: unavailable<RateLimiter>('rateLimiter'),
   secrets: unavailable<ServerSecrets>('secrets'),
   webhooks: {
     box: unavailable<SecretBox>('box'),

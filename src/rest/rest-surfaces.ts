@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { RateLimiter } from '../http/rate-limit.js';
 import type { Database } from '../platform/database.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
 import type { WebhookDeps } from '../webhooks/webhook-deps.js';
@@ -10,6 +11,7 @@ import { v1Surface } from './v1/v1.surface.js';
 export interface RestDeps {
   database: Database;
   authenticator: Authenticator;
+  rateLimiter: RateLimiter;
   secrets: ServerSecrets;
   rowCap: number;
   assetAliasSunset: Date;
@@ -23,6 +25,7 @@ export function registerRestSurfaces(app: FastifyInstance, deps: RestDeps): void
     prefix: '/v1',
     database: deps.database,
     authenticator: deps.authenticator,
+    rateLimiter: deps.rateLimiter,
     secrets: deps.secrets,
     webhooks: deps.webhooks,
   });
@@ -34,6 +37,7 @@ export function registerRestSurfaces(app: FastifyInstance, deps: RestDeps): void
       prefix,
       surfaces: served,
       authenticator: deps.authenticator,
+      rateLimiter: deps.rateLimiter,
       database: deps.database,
       rowCap: deps.rowCap,
       publicUrl: deps.publicUrl,

@@ -34,6 +34,9 @@ export async function startTestApp(
     PORT: String(await freePort()),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    // A budget no test of another feature spends; test/rate-limit.test.ts sets its own.
+    RATE_LIMIT_BURST: '1000000',
+    RATE_LIMIT_PER_MINUTE: '60000000',
     ...options.env,
   });
   const logs: Record<string, unknown>[] = [];

@@ -44,7 +44,8 @@ export async function isolatedDatabase(engine: EngineName = defaultEngine): Prom
   return { ...database, url: undefined };
 }
 
-async function adminQuery(text: string): Promise<void> {
+/** Runs `text` on the server's maintenance connection (create and drop databases). */
+export async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

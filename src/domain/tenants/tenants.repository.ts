@@ -11,6 +11,20 @@ export async function insertTenant(
     .executeTakeFirstOrThrow();
 }
 
+/** The tenant's rate-limit override; null leaves a value at the deployment's default. */
+export async function updateTenantRateLimits(
+  tx: WriteTx,
+  id: string,
+  limits: { perMinute: number | null; burst: number | null },
+) {
+  return tx
+    .updateTable('tenants')
+    .set({ rate_limit_per_minute: limits.perMinute, rate_limit_burst: limits.burst })
+    .where('id', '=', id)
+    .returning(['id', 'name', 'rate_limit_per_minute', 'rate_limit_burst', 'updated_at'])
+    .executeTakeFirstOrThrow();
+}
+
 export async function findTenant(db: ReadDb, id: string) {
   return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -9,6 +9,7 @@ import {
   findWhiteLabelByName,
   insertTenant,
   insertWhiteLabel,
+  updateTenantRateLimits,
 } from './tenants.repository.js';
 
 /** Looks a tenant up by id; a malformed id is simply one that does not exist. */
@@ -42,6 +43,28 @@ export async function createTenant(db: Kysely<DB>, name: string): Promise<{ id: 
     const row = await insertTenant(tx, { id, name: checked });
     emit({ type: 'tenant.created', resourceId: row.id, data: row });
     return { id: row.id };
+  });
+}
+
+/**
+ * Sets a tenant's rate limit (requests a minute, burst); running instances pick it up within 30 s.
+ * Null returns a value to the deployment's default.
+ */
+export async function setTenantRateLimits(
+  db: Kysely<DB>,
+  id: string,
+  limits: { perMinute: number | null; burst: number | null },
+): Promise<{ tenant_id: string; per_minute: number | null; burst: number | null }> {
+  const tenant = await requireTenant(db, id);
+  return write(db, { tenantId: tenant.id, whiteLabelId: null }, async (tx, emit) => {
+    const row = await updateTenantRateLimits(tx, tenant.id, limits);
+    emit({
+      type: 'tenant.updated',
+      resourceId: row.id,
+      data: row,
+      changedFields: ['rate_limit_per_minute', 'rate_limit_burst'],
+    });
+    return { tenant_id: row.id, per_minute: row.rate_limit_per_minute, burst: row.rate_limit_burst };
   });
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { authenticatedSurface } from '../../http/authentication.js';
+import type { RateLimiter } from '../../http/rate-limit.js';
 import type { Database } from '../../platform/database.js';
 import type { WebhookDeps } from '../../webhooks/webhook-deps.js';
 import { acceptJsonBodies } from '../json-bodies.js';
@@ -16,6 +17,7 @@ import { registerWebhookSigningKeyRoutes } from './webhook-signing-keys.routes.j
 
 export interface JsonApiSurfaceDeps {
   authenticator: Authenticator;
+  rateLimiter: RateLimiter;
   database: Database;
   rowCap: number;
   publicUrl: string;
@@ -34,7 +36,7 @@ export async function jsonApiSurface(surface: FastifyInstance, deps: JsonApiSurf
   for (const table of deps.surfaces) {
     if (table.successor) markDeprecatedAlias(surface, table, deps.sunset);
   }
-  authenticatedSurface(surface, deps.authenticator, jsonApiErrorHandler);
+  authenticatedSurface(surface, deps, jsonApiErrorHandler);
   negotiateJsonApi(surface);
   surface.setValidatorCompiler(zodValidatorCompiler);
   surface.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -3,6 +3,7 @@ import type { Authenticator } from '../../auth/authenticator.js';
 import { describedResources } from '../../domain/resource.js';
 import '../../domain/resources/described-resources.js';
 import { authenticatedSurface } from '../../http/authentication.js';
+import type { RateLimiter } from '../../http/rate-limit.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
 import type { WebhookDeps } from '../../webhooks/webhook-deps.js';
@@ -22,9 +23,15 @@ import { registerWebhookRoutes } from './webhooks.routes.js';
  */
 export async function v1Surface(
   v1: FastifyInstance,
-  deps: { database: Database; authenticator: Authenticator; secrets: ServerSecrets; webhooks: WebhookDeps },
+  deps: {
+    database: Database;
+    authenticator: Authenticator;
+    rateLimiter: RateLimiter;
+    secrets: ServerSecrets;
+    webhooks: WebhookDeps;
+  },
 ) {
-  authenticatedSurface(v1, deps.authenticator, v1ErrorHandler);
+  authenticatedSurface(v1, deps, v1ErrorHandler);
   v1.setValidatorCompiler(zodValidatorCompiler);
   v1.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // A PATCH may say it is a JSON merge patch (RFC 7396), which is what v1's PATCH does.
