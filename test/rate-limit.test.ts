@@ -16,6 +16,7 @@ import { startTestApp, type TestApp } from './helpers/app.js';
 import { apiKeyFor } from './helpers/credentials.js';
 import { adminQuery, isolatedDatabase } from './helpers/database.js';
 import { databaseUrl, redisUrl, withDatabase } from './helpers/environment.js';
+import { openApiValidator } from './helpers/openapi-validator.js';
 
 // One budget per tenant across v1, /api/v2, /api/v3, GraphQL over HTTP and graphql-ws.
 
@@ -90,7 +91,10 @@ describe('rate limits', () => {
     expect(v1.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(v1.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limits(v1)).toMatchObject({ q: 1, r: 0 });
-    expect(await v1.json()).toMatchObject({ status: 429, code: 'rate_limited', title: 'Too Many Requests' });
+    const problem = await v1.json();
+    expect(problem).toMatchObject({ status: 429, code: 'rate_limited', title: 'Too Many Requests' });
+    // The document says so too.
+    (await openApiValidator()).validate('GET', '/v1/positions', 429, v1.headers.get('content-type'), problem);
 
     for (const path of ['/api/v2/clients', '/api/v3/instruments']) {
       const refused = await get(app, path, key);
@@ -98,9 +102,11 @@ describe('rate limits', () => {
       expect(refused.headers.get('content-type')).toBe('application/vnd.api+json');
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(limits(refused).r).toBe(0);
-      expect((await refused.json()).errors).toEqual([
+      const body = await refused.json();
+      expect(body.errors).toEqual([
         expect.objectContaining({ status: '429', code: 'rate_limited', title: 'Too Many Requests' }),
       ]);
+      (await openApiValidator()).validate('GET', path, 429, refused.headers.get('content-type'), body);
     }
 
     const gql = await graphql(app, key);

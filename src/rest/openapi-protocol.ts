@@ -50,6 +50,19 @@ export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
       description: 'The next page (`rel="next"`), when there is one.',
       schema: { type: 'string' },
     },
+    RateLimit: {
+      description:
+        'The tenant’s budget now (IETF RateLimit fields, Structured Fields): `"default";r=<requests left>;t=<seconds until full>`.',
+      schema: { type: 'string' },
+    },
+    RateLimitPolicy: {
+      description: 'The tenant’s budget: `"default";q=<requests a minute>;w=60`.',
+      schema: { type: 'string' },
+    },
+    RetryAfter: {
+      description: 'Seconds until a request would be accepted again.',
+      schema: { type: 'integer' },
+    },
     Deprecation: {
       description: 'When this alias was deprecated (RFC 9745): a Structured Fields date, `@<seconds>`.',
       schema: { type: 'string' },
@@ -70,6 +83,29 @@ export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
     },
   },
 };
+
+/**
+ * Every authenticated answer carries the tenant's budget; over it the answer is 429 with
+ * Retry-After, in the surface's own error format. (A 401 knows no tenant, so it carries neither.)
+ */
+function documentRateLimit(
+  operation: Operation,
+  error: (status: number) => Operation['responses'][string],
+): void {
+  const { responses } = operation;
+  responses['429'] = {
+    ...error(429),
+    headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
+  };
+  for (const [status, response] of Object.entries(responses)) {
+    if (status === '401' || '$ref' in response) continue;
+    response.headers = {
+      ...response.headers,
+      RateLimit: { $ref: '#/components/headers/RateLimit' },
+      'RateLimit-Policy': { $ref: '#/components/headers/RateLimitPolicy' },
+    };
+  }
+}
 
 function describeResponses(operation: Operation): void {
   for (const [status, response] of Object.entries(operation.responses)) {
@@ -100,6 +136,7 @@ function documentJsonApi(operation: Operation, method: string): void {
   }
   responses['406'] = jsonApiError(406);
   responses['500'] = jsonApiError(500);
+  documentRateLimit(operation, jsonApiError);
   if (operation.deprecated) {
     for (const response of Object.values(responses)) {
       if ('$ref' in response) continue;
@@ -142,6 +179,7 @@ function document(operation: Operation, method: string): void {
     responses['413'] = problem(413);
   }
   responses['500'] = problem(500);
+  documentRateLimit(operation, problem);
   if (parameters.length === 0) delete operation.parameters;
   // Status codes are integer-like keys, which JavaScript always lists in ascending order.
 }
