@@ -55,13 +55,16 @@ export class RedisBroker implements Broker {
     this.#url = url;
     this.#options = options;
     this.#prefix = `portico:${options.namespace ? `${options.namespace}:` : ''}`;
-    this.#redis = this.#connect() as WithTakeTokens;
+    // Commands issued in the same tick share one write (requests check the budget and revocation
+    // markers concurrently); the subscriber connection takes none but (un)subscribe.
+    this.#redis = this.#connect({ enableAutoPipelining: true }) as WithTakeTokens;
     this.#redis.defineCommand('takeTokens', { numberOfKeys: 1, lua: takeTokensScript });
     this.#redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: incrementScript });
   }
 
-  #connect(): Redis {
+  #connect(extra: { enableAutoPipelining?: boolean } = {}): Redis {
     const redis = new Redis(this.#url, {
+      ...extra,
       keyPrefix: this.#prefix,
       // Fail fast so a request (or readiness probe) is refused instead of hanging while Redis is away.
       maxRetriesPerRequest: 1,
