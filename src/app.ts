@@ -139,30 +139,29 @@ export async function startApp(options: AppOptions): Promise<App> {
 
     const sandbox = wantsSandbox ? await ensureSandbox(database.db, config.dataDir) : undefined;
 
+    // Background work: numbering and publishing the event log, sending webhooks.
     let dispatcher: EventDispatcher | undefined;
+    let deliveryWorker: DeliveryWorker | undefined;
     if (config.role !== 'api') {
-      dispatcher = new EventDispatcher({
+      const events = new EventDispatcher({
         database,
         broker,
         logger,
         retentionHours: config.eventRetentionHours,
       });
-      await dispatcher.start();
-      const started = dispatcher;
-      cleanups.push(() => started.stop());
-    }
-    let deliveryWorker: DeliveryWorker | undefined;
-    if (config.role !== 'api') {
-      deliveryWorker = new DeliveryWorker({
+      const deliveries = new DeliveryWorker({
         database,
         broker,
         box,
         logger,
         allowPrivateTargets: config.webhookAllowPrivateTargets,
       });
-      await deliveryWorker.start();
-      const started = deliveryWorker;
-      cleanups.push(() => started.stop());
+      await events.start();
+      cleanups.push(() => events.stop());
+      await deliveries.start();
+      cleanups.push(() => deliveries.stop());
+      dispatcher = events;
+      deliveryWorker = deliveries;
     }
     // The child made it, so its secret is new and shown this once.
     if (sandbox && preparedInChild) sandbox.created = true;

@@ -66,7 +66,8 @@ export class EventDispatcher {
     const prune = setInterval(() => void this.prune().catch((error) => this.#failed(error)), 3_600_000);
     prune.unref();
     this.#stops.push(async () => clearInterval(prune));
-    await this.#poll();
+    // What waited while no dispatcher ran is looked for now, off the start-up path.
+    void this.#poll();
   }
 
   async stop(): Promise<void> {

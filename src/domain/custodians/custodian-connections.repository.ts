@@ -1,7 +1,7 @@
 // All SQL of custodian connections: flows, authorities, the snapshots a completed flow stores, and
 // the accounts a flow can cover. Every query a caller reaches is narrowed to its tenant and white
 // label (visibility.ts); the one exception, finding a flow by its state, says why.
-import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type Selectable, type SelectQueryBuilder, sql, type UpdateObject } from 'kysely';
 import type { CustodianAuthFlows, CustodianAuthorities, CustodianSnapshots, DB } from '../../../db/types.js';
 import type { PageRequest } from '../pagination.js';
 import { visibleTo } from '../visibility.js';
@@ -154,14 +154,15 @@ export async function lockPendingFlow(tx: WriteTx, scope: TenantScope, id: strin
     .executeTakeFirst();
 }
 
-export async function failFlow(
+/** Settles a flow with `changes` (completed or failed) and returns it. */
+function settleFlow(
   tx: WriteTx,
   scope: TenantScope,
   id: string,
-  reason: string,
+  changes: UpdateObject<DB, 'custodian_auth_flows'>,
 ): Promise<CustodianAuthFlow> {
   return visibleTo(
-    tx.updateTable('custodian_auth_flows').set({ state: 'failed', failure_reason: reason }),
+    tx.updateTable('custodian_auth_flows').set(changes),
     scope,
     'custodian_auth_flows',
     clientOwned,
@@ -171,23 +172,26 @@ export async function failFlow(
     .executeTakeFirstOrThrow();
 }
 
-export async function completeFlow(
+export function failFlow(
+  tx: WriteTx,
+  scope: TenantScope,
+  id: string,
+  reason: string,
+): Promise<CustodianAuthFlow> {
+  return settleFlow(tx, scope, id, { state: 'failed', failure_reason: reason });
+}
+
+export function completeFlow(
   tx: WriteTx,
   scope: TenantScope,
   id: string,
   authorityId: string,
 ): Promise<CustodianAuthFlow> {
-  return visibleTo(
-    tx
-      .updateTable('custodian_auth_flows')
-      .set({ state: 'completed', authority_id: authorityId, completed_at: sql<Date>`now()` }),
-    scope,
-    'custodian_auth_flows',
-    clientOwned,
-  )
-    .where('id', '=', id)
-    .returning(flowColumns)
-    .executeTakeFirstOrThrow();
+  return settleFlow(tx, scope, id, {
+    state: 'completed',
+    authority_id: authorityId,
+    completed_at: sql<Date>`now()`,
+  });
 }
 
 export interface NewAuthority {

@@ -11,6 +11,7 @@ import {
 import type { WebhookDeps } from '../../webhooks/webhook-deps.js';
 import { named } from '../schema-names.js';
 import { v1Security } from '../v1/v1-openapi.js';
+import { signingJwkShape } from '../v1/webhooks.routes.js';
 import { jsonApiMediaType } from './jsonapi-errors.js';
 import { errorResponses } from './jsonapi-openapi.js';
 import { jsonApiVersion } from './jsonapi-schemas.js';
@@ -29,12 +30,7 @@ const keyObject = named(
     type: z.literal(type),
     id: z.string().describe('The key id (kid), its JWK thumbprint.'),
     attributes: z.strictObject({
-      kty: z.literal('OKP'),
-      crv: z.literal('Ed25519'),
-      x: z.string().describe('The public key, base64url.'),
-      kid: z.string(),
-      alg: z.literal('EdDSA'),
-      use: z.literal('sig'),
+      ...signingJwkShape,
       createdAt: time,
       retiresAt: time
         .nullable()

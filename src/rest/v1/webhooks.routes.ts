@@ -237,14 +237,17 @@ const deliveryParameters = z.object({
   delivery_id: z.string().meta({ format: 'uuid' }).describe('The delivery’s id.'),
 });
 
-const jwk = z.object({
+/** The members of a published Ed25519 key, as v1's JWK set and v2's signing-key resource show them. */
+export const signingJwkShape = {
   kty: z.literal('OKP'),
   crv: z.literal('Ed25519'),
   x: z.string().describe('The public key, base64url.'),
   kid: z.string(),
   alg: z.literal('EdDSA'),
   use: z.literal('sig'),
-});
+};
+
+const jwk = z.object(signingJwkShape);
 named(jwk, 'WebhookSigningJwk', 'A public key that verifies v1a webhook signatures.');
 const jwkSet = named(
   z.object({ keys: z.array(jwk) }),
