@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import { createYoga } from 'graphql-yoga';
 import type { Authenticator } from '../src/auth/authenticator.js';
 import { schema } from '../src/graphql/schema.js';
+import type { DailyQuota } from '../src/http/daily-quota.js';
 import { registerGraphQLRoutes } from '../src/http/graphql.routes.js';
 import type { RateLimiter } from '../src/http/rate-limit.js';
 
@@ -40,9 +41,10 @@ async function listen(): Promise<number> {
       };
       const authenticator = { authenticate: async () => viewer } as unknown as Authenticator;
       const unlimited = { enforce: async () => {} } as unknown as RateLimiter;
+      const noQuota = { admit: async () => {} } as unknown as DailyQuota;
       if (kind === 'yoga-fastify') {
         // biome-ignore lint/suspicious/noExplicitAny: the bench's Yoga has no Portico context.
-        registerGraphQLRoutes(app, yoga() as any, authenticator, unlimited, { graphiql: false });
+        registerGraphQLRoutes(app, yoga() as any, authenticator, noQuota, unlimited, { graphiql: false });
       }
       await app.listen({ port: 0, host: '127.0.0.1' });
       return (app.server.address() as AddressInfo).port;

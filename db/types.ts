@@ -66,6 +66,7 @@ export interface Accounts {
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
   created_by: string | null;
+  daily_quota: number | null;
   description: string | null;
   expires_at: Timestamp | null;
   id: Generated<string>;
@@ -110,6 +111,16 @@ export interface Clients {
   name: string;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
+  white_label_id: string | null;
+}
+
+export interface CredentialUsage {
+  credential_id: string;
+  credential_kind: string;
+  day: string;
+  refused: Generated<Int8>;
+  requests: Generated<Int8>;
+  tenant_id: string;
   white_label_id: string | null;
 }
 
@@ -204,14 +215,13 @@ export interface IdempotencyKeys {
   credential_id: string;
   expires_at: Timestamp;
   key: string;
-  locked_until: Timestamp | null;
   method: string;
   path: string;
   request_hash: string;
-  response_body: Buffer | null;
-  response_headers: Json | null;
-  response_status: number | null;
-  state: Generated<string>;
+  response_body: string;
+  response_encryption: string;
+  response_headers: Json;
+  response_status: number;
   tenant_id: string;
 }
 
@@ -387,6 +397,7 @@ export interface OauthClientKeys {
 export interface OauthClients {
   client_id: string;
   created_at: Generated<Timestamp>;
+  daily_quota: number | null;
   id: Generated<string>;
   name: string;
   revoked_at: Timestamp | null;
@@ -631,6 +642,7 @@ export interface DB {
   api_keys: ApiKeys;
   cashflows: Cashflows;
   clients: Clients;
+  credential_usage: CredentialUsage;
   custodian_auth_flows: CustodianAuthFlows;
   custodian_authorities: CustodianAuthorities;
   custodian_snapshots: CustodianSnapshots;

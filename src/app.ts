@@ -8,8 +8,11 @@ import type { Config } from './config.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { attachGraphQLWebSocket } from './graphql/websocket.js';
 import { createGraphQLServer } from './graphql/yoga.js';
+import { DailyQuota } from './http/daily-quota.js';
+import { IdempotencyRecords, scheduleIdempotencyPruning } from './http/idempotency/idempotency-records.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { buildServer } from './http/server.js';
+import { UsageRecorder } from './http/usage-recorder.js';
 import type { Broker } from './platform/broker.js';
 import { createBroker } from './platform/create-broker.js';
 import { lockDataDir } from './platform/data-dir.js';
@@ -124,22 +127,40 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
       await authenticator.start();
       cleanups.push(() => authenticator.stop());
+      // Usage records are written by background statements, not counted as the requests'.
+      const usage = new UsageRecorder({ db: database.background, logger });
+      usage.start();
+      cleanups.push(() => usage.stop());
+      const dailyQuota = new DailyQuota({ db: database.db, broker, logger, usage });
+      await dailyQuota.start();
+      cleanups.push(() => dailyQuota.close());
       const rateLimiter = new RateLimiter({ db: database.db, broker, defaults: config.rateLimit, logger });
       cleanups.push(() => rateLimiter.close());
-      metrics.observeRateLimiter(rateLimiter);
+      // Both count in Redis and fall back to each instance alone while it fails.
+      const limits = {
+        get degraded() {
+          return rateLimiter.degraded || dailyQuota.degraded;
+        },
+      };
+      metrics.observeLimits(limits);
+      const idempotency = new IdempotencyRecords({ database, box });
       return {
-        yoga: createGraphQLServer({ database, broker, logger, config }),
+        yoga: createGraphQLServer({ database, broker, logger, config, idempotency }),
         authenticator,
+        dailyQuota,
         rateLimiter,
+        limits,
         keyring,
         secrets: serverSecrets(database.db, box),
         box,
+        idempotency,
       };
     }
 
     const sandbox = wantsSandbox ? await ensureSandbox(database.db, config.dataDir) : undefined;
 
-    // Background work: numbering and publishing the event log, sending webhooks.
+    // Background work: numbering and publishing the event log, sending webhooks, pruning
+    // idempotency records.
     let dispatcher: EventDispatcher | undefined;
     let deliveryWorker: DeliveryWorker | undefined;
     if (config.role !== 'api') {
@@ -162,6 +183,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       cleanups.push(() => deliveries.stop());
       dispatcher = events;
       deliveryWorker = deliveries;
+      cleanups.push(scheduleIdempotencyPruning({ db: database.background, logger }));
     }
     // The child made it, so its secret is new and shown this once.
     if (sandbox && preparedInChild) sandbox.created = true;
@@ -182,6 +204,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         attachGraphQLWebSocket(server.server, {
           yoga: surfaces.yoga,
           authenticator: surfaces.authenticator,
+          dailyQuota: surfaces.dailyQuota,
           rateLimiter: surfaces.rateLimiter,
           maxMessageBytes: config.bodyLimitBytes,
           limits: config.graphql,

@@ -182,6 +182,7 @@ describe('/v1/api-keys', () => {
               scopes: ['clients:read', 'keys:manage'],
             },
           },
+          extensions: { rateLimit: expect.any(Object) },
         });
       }
     });
@@ -249,6 +250,7 @@ describe('/v1/api-keys', () => {
         expect(Object.keys(key).sort()).toEqual(
           [
             'created_at',
+            'daily_quota',
             'description',
             'expires_at',
             'id',
@@ -497,7 +499,10 @@ describe('/v1/api-keys', () => {
       const before = app.database.statements();
       for (let i = 0; i < 5; i++) {
         const response = await graphql(app, i % 2 ? bearer(key) : apiKeyHeader(key), '{ viewer { scopes } }');
-        expect(response.body).toEqual({ data: { viewer: { scopes: ['clients:read'] } } });
+        expect(response.body).toEqual({
+          data: { viewer: { scopes: ['clients:read'] } },
+          extensions: { rateLimit: expect.any(Object) },
+        });
       }
       expect(app.database.statements() - before).toBe(0);
     });

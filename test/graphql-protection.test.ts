@@ -320,9 +320,11 @@ describe('GraphQL limits lowered by their variables', () => {
       body: JSON.stringify(batch(2)),
     });
     expect(response.status).toBe(200);
+    // Each operation draws its own cost, and says so.
+    const drawn = { extensions: { rateLimit: expect.objectContaining({ cost: 1, tokens: 1 }) } };
     expect(await response.json()).toEqual([
-      { data: { version: expect.any(String) } },
-      { data: { version: expect.any(String) } },
+      { data: { version: expect.any(String) }, ...drawn },
+      { data: { version: expect.any(String) }, ...drawn },
     ]);
     const refused = await overHttp(app, token, batch(3));
     expect(refused.status).toBe(413);

@@ -43,13 +43,19 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
 
   it('authenticates the connection_init payload with an access token', async () => {
     const result = await run({ authorization: `Bearer ${token}` }, '{ viewer { tenantId credentialKind } }');
-    expect(result).toEqual({ data: { viewer: { tenantId, credentialKind: 'OAUTH_CLIENT' } } });
+    expect(result).toEqual({
+      data: { viewer: { tenantId, credentialKind: 'OAUTH_CLIENT' } },
+      extensions: { rateLimit: expect.any(Object) },
+    });
   });
 
   it('accepts an API key in the payload', async () => {
     const { key } = await apiKeyFor(app, tenantId, ['positions:read']);
     const result = await run({ 'X-API-Key': key }, '{ viewer { credentialKind scopes } }');
-    expect(result).toEqual({ data: { viewer: { credentialKind: 'API_KEY', scopes: ['positions:read'] } } });
+    expect(result).toEqual({
+      data: { viewer: { credentialKind: 'API_KEY', scopes: ['positions:read'] } },
+      extensions: { rateLimit: expect.any(Object) },
+    });
   });
 
   it.each([

@@ -27,7 +27,10 @@ describe('GraphQL endpoint', () => {
       headers: { ...headers, accept: 'application/graphql-response+json' },
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ data: { version: packageJson.version } });
+    expect(await response.json()).toEqual({
+      data: { version: packageJson.version },
+      extensions: { rateLimit: expect.any(Object) },
+    });
   });
 
   it('reports invalid queries as GraphQL errors', async () => {

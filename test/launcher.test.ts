@@ -150,7 +150,10 @@ describe.runIf(databaseUrl && redisUrl)('compiled start on Postgres and Redis', 
       body: JSON.stringify({ query: '{ viewer { tenantId } }' }),
     });
     expect(graphql.headers.get('access-control-allow-origin')).toBe('*');
-    expect(await graphql.json()).toEqual({ data: { viewer: { tenantId: tenant.id } } });
+    expect(await graphql.json()).toEqual({
+      data: { viewer: { tenantId: tenant.id } },
+      extensions: { rateLimit: expect.any(Object) },
+    });
 
     const ws = createClient({
       url: `ws://127.0.0.1:${port}/graphql`,

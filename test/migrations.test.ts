@@ -10,6 +10,8 @@ import * as millisecondTimestamps from '../db/migrations/0005-millisecond-timest
 import * as custodianConnections from '../db/migrations/0006-custodian-connections.js';
 import * as eventStreams from '../db/migrations/0007-event-streams.js';
 import * as tenantRateLimits from '../db/migrations/0008-tenant-rate-limits.js';
+import * as credentialQuotas from '../db/migrations/0009-credential-quotas.js';
+import * as idempotencyRecords from '../db/migrations/0010-idempotency-records.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { write } from '../src/domain/write.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
@@ -26,6 +28,8 @@ const allMigrations = [
   '0006-custodian-connections',
   '0007-event-streams',
   '0008-tenant-rate-limits',
+  '0009-credential-quotas',
+  '0010-idempotency-records',
 ];
 
 /** A migrator over the same migrations as src/platform/migrator.ts, for stepping down and to a target. */
@@ -40,6 +44,8 @@ function stepper(db: Kysely<any>): Migrator {
     '0006-custodian-connections': custodianConnections,
     '0007-event-streams': eventStreams,
     '0008-tenant-rate-limits': tenantRateLimits,
+    '0009-credential-quotas': credentialQuotas,
+    '0010-idempotency-records': idempotencyRecords,
   };
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -104,6 +110,7 @@ const platformTables = [
   'event_streams',
   'webhook_signing_keys',
   'custodian_authorities',
+  'credential_usage',
 ];
 
 /** A database with nothing in it: a new Postgres database, or a PGlite straight out of initdb. */

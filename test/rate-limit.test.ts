@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createClient } from 'graphql-ws';
 import { parseList } from 'structured-headers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { type App, startApp } from '../src/app.js';
 import { readScopes } from '../src/auth/scopes.js';
 import { commands } from '../src/cli/commands.js';
@@ -16,6 +14,7 @@ import { startTestApp, type TestApp } from './helpers/app.js';
 import { apiKeyFor } from './helpers/credentials.js';
 import { adminQuery, isolatedDatabase } from './helpers/database.js';
 import { databaseUrl, redisUrl, withDatabase } from './helpers/environment.js';
+import { wsClientAs } from './helpers/graphql.js';
 import { openApiValidator } from './helpers/openapi-validator.js';
 
 // One budget per tenant across v1, /api/v2, /api/v3, GraphQL over HTTP and graphql-ws.
@@ -131,27 +130,8 @@ describe('rate limits', () => {
   it('counts each graphql-ws operation, refusing the one over budget with an error message', async () => {
     const { key } = await tenantKey();
     for (let i = 0; i < 4; i++) await get(app, '/v1/positions', key);
-    const client = createClient({
-      url: `${app.url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { 'x-api-key': key },
-      retryAttempts: 0,
-      lazy: true,
-    });
-    const run = () =>
-      new Promise<unknown>((resolve, reject) => {
-        let result: unknown;
-        client.subscribe(
-          { query: '{ viewer { tenantId } }' },
-          {
-            next: (value) => {
-              result = value;
-            },
-            error: reject,
-            complete: () => resolve(result),
-          },
-        );
-      });
+    const client = wsClientAs(app, key);
+    const run = () => client.run('{ viewer { tenantId } }');
     try {
       expect(await run()).toMatchObject({ data: { viewer: {} } });
       const refused = await run().catch((errors: unknown) => errors);

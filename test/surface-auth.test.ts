@@ -120,7 +120,10 @@ describe('one authentication step, each surface in its own dialect', () => {
       bearer(await sign(ours.privateKey, ours.kid)),
     );
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ data: { viewer: { tenantId } } });
+    expect(await response.json()).toEqual({
+      data: { viewer: { tenantId } },
+      extensions: { rateLimit: expect.any(Object) },
+    });
   });
 
   describe('v1: problem details', () => {

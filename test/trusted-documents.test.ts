@@ -108,7 +108,7 @@ describe('trusted documents', () => {
         body: { query: '{ viewer { tenantId } }' },
       });
       expect(status).toBe(200);
-      expect(body).toEqual({ data: { viewer: { tenantId } } });
+      expect(body).toEqual({ data: { viewer: { tenantId } }, extensions: { rateLimit: expect.any(Object) } });
     });
   });
 
@@ -147,7 +147,10 @@ describe('trusted documents', () => {
       const byDocumentId = await graphqlHttp(trusted, trustedHeaders, {
         body: { documentId: hashOf(VersionDocument) },
       });
-      expect(byDocumentId.body).toEqual({ data: { version: expect.any(String) } });
+      expect(byDocumentId.body).toEqual({
+        data: { version: expect.any(String) },
+        extensions: { rateLimit: expect.any(Object) },
+      });
     });
 
     it('runs a trusted document sent as its exact text, whitespace and comments aside', async () => {
@@ -156,7 +159,10 @@ describe('trusted documents', () => {
       const compact = `# the SDK's query, minified\n${stripIgnoredCharacters(print(ViewerDocument))}`;
       const { status, body } = await graphqlHttp(trusted, trustedHeaders, { body: { query: compact } });
       expect(status).toBe(200);
-      expect(body).toEqual({ data: { viewer: expect.objectContaining({ tenantId }) } });
+      expect(body).toEqual({
+        data: { viewer: expect.objectContaining({ tenantId }) },
+        extensions: { rateLimit: expect.any(Object) },
+      });
     });
 
     it('refuses an unknown hash with PERSISTED_QUERY_NOT_FOUND', async () => {
@@ -184,7 +190,10 @@ describe('trusted documents', () => {
           );
         }).finally(() => client.dispose());
       };
-      expect(await overWebSocket(print(VersionDocument))).toEqual({ data: { version: expect.any(String) } });
+      expect(await overWebSocket(print(VersionDocument))).toEqual({
+        data: { version: expect.any(String) },
+        extensions: { rateLimit: expect.any(Object) },
+      });
       const refused = await overWebSocket('{ version }').catch((errors: unknown) => errors);
       expect(refused).toEqual([
         {

@@ -11,6 +11,7 @@ export interface NewApiKey {
   description: string | null;
   scopes: readonly string[];
   createdBy: string | null;
+  dailyQuota: number | null;
 }
 
 export async function insertApiKey(tx: WriteTx, key: NewApiKey) {
@@ -25,6 +26,7 @@ export async function insertApiKey(tx: WriteTx, key: NewApiKey) {
       description: key.description,
       scopes: [...key.scopes],
       created_by: key.createdBy,
+      daily_quota: key.dailyQuota,
     })
     .returning([
       'id',
@@ -34,6 +36,7 @@ export async function insertApiKey(tx: WriteTx, key: NewApiKey) {
       'name',
       'description',
       'scopes',
+      'daily_quota',
       'created_at',
     ])
     .executeTakeFirstOrThrow();
@@ -59,6 +62,7 @@ export const apiKeyColumns = [
   'updated_at',
   'last_used_at',
   'expires_at',
+  'daily_quota',
 ] as const;
 
 export async function listApiKeys(db: ReadDb, scope: TenantScope, page: { after?: string; limit: number }) {
@@ -71,12 +75,14 @@ export async function findApiKey(db: ReadDb, scope: TenantScope, id: string) {
   return visibleKeys(db, scope).select(apiKeyColumns).where('id', '=', id).executeTakeFirst();
 }
 
-export async function updateApiKey(
-  tx: WriteTx,
-  scope: TenantScope,
-  id: string,
-  changes: { name?: string; description?: string | null },
-) {
+/** What a caller may change on a key, by column. */
+export interface ApiKeyChanges {
+  name?: string;
+  description?: string | null;
+  daily_quota?: number | null;
+}
+
+export async function updateApiKey(tx: WriteTx, scope: TenantScope, id: string, changes: ApiKeyChanges) {
   return visibleTo(tx.updateTable('api_keys').set(changes), scope, 'api_keys', { whiteLabel: true })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)

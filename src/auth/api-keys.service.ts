@@ -4,7 +4,15 @@ import { isUuid, NotFoundError, requireName, ValidationError } from '../domain/e
 import { type Page, type PageRequest, pageOf } from '../domain/pagination.js';
 import { requireTenantScope } from '../domain/tenants/tenants.service.js';
 import { type TenantScope, write } from '../domain/write.js';
-import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, updateApiKey } from './api-keys.repository.js';
+import {
+  type ApiKeyChanges,
+  findApiKey,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  updateApiKey,
+} from './api-keys.repository.js';
+import { checkDailyQuota } from './daily-quota-value.js';
 import type { Scope } from './scopes.js';
 import { hashSecret, randomToken } from './secrets.js';
 
@@ -15,6 +23,8 @@ export interface CreateApiKeyInput {
   description?: string | null;
   scopes: readonly Scope[];
   createdBy?: string | null;
+  /** Requests a UTC day; null or absent for no quota. */
+  dailyQuota?: number | null;
 }
 
 function checkDescription(description: string): void {
@@ -32,6 +42,7 @@ export async function createApiKey(
   await requireTenantScope(db, input.tenantId, input.whiteLabelId);
   const name = requireName('name', input.name);
   if (input.description) checkDescription(input.description);
+  const dailyQuota = checkDailyQuota(input.dailyQuota ?? null);
   const publicId = randomToken('pk_', 12);
   const secret = randomToken('', 32);
   return write(db, { tenantId: input.tenantId, whiteLabelId: input.whiteLabelId }, async (tx, emit) => {
@@ -44,6 +55,7 @@ export async function createApiKey(
       description: input.description ?? null,
       scopes: input.scopes,
       createdBy: input.createdBy ?? null,
+      dailyQuota,
     });
     emit({ type: 'api-key.created', resourceId: row.id, data: row });
     return { id: row.id, key: `${publicId}.${secret}` };
@@ -72,10 +84,11 @@ export async function renameKey(
   db: Kysely<DB>,
   scope: TenantScope,
   id: string,
-  changes: { name?: string; description?: string | null },
+  changes: ApiKeyChanges,
 ): Promise<ApiKeyView> {
   if (changes.name !== undefined) changes.name = requireName('name', changes.name);
   if (changes.description) checkDescription(changes.description);
+  if (changes.daily_quota !== undefined) checkDailyQuota(changes.daily_quota);
   if (!isUuid(id)) throw new NotFoundError('api key', id);
   // Nothing to change is not a change: answer with the key as it is, and emit nothing.
   if (Object.keys(changes).length === 0) return getKey(db, scope, id);

@@ -7,6 +7,7 @@ export interface NewOAuthClient {
   name: string;
   secretHash: string | null;
   scopes: readonly string[];
+  dailyQuota: number | null;
 }
 
 export async function insertOAuthClient(tx: WriteTx, client: NewOAuthClient) {
@@ -19,8 +20,18 @@ export async function insertOAuthClient(tx: WriteTx, client: NewOAuthClient) {
       name: client.name,
       secret_hash: client.secretHash,
       scopes: [...client.scopes],
+      daily_quota: client.dailyQuota,
     })
-    .returning(['id', 'tenant_id', 'white_label_id', 'client_id', 'name', 'scopes', 'created_at'])
+    .returning([
+      'id',
+      'tenant_id',
+      'white_label_id',
+      'client_id',
+      'name',
+      'scopes',
+      'daily_quota',
+      'created_at',
+    ])
     .executeTakeFirstOrThrow();
 }
 

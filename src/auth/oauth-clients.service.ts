@@ -4,6 +4,7 @@ import type { DB } from '../../db/types.js';
 import { ConflictError, NotFoundError, requireName, ValidationError } from '../domain/errors.js';
 import { requireTenantScope } from '../domain/tenants/tenants.service.js';
 import { write } from '../domain/write.js';
+import { checkDailyQuota } from './daily-quota-value.js';
 import {
   findClientKey,
   findOAuthClientByClientId,
@@ -20,6 +21,8 @@ export interface CreateOAuthClientInput {
   scopes: readonly Scope[];
   /** One white label, or null for every white label of the tenant. */
   whiteLabelId: string | null;
+  /** Requests a UTC day; null or absent for no quota. */
+  dailyQuota?: number | null;
 }
 
 /** Registers a client; the secret is returned here once and only its hash is stored. */
@@ -29,6 +32,7 @@ export async function createOAuthClient(
 ): Promise<{ id: string; client_id: string; client_secret: string }> {
   await requireTenantScope(db, input.tenantId, input.whiteLabelId);
   const name = requireName('name', input.name);
+  const dailyQuota = checkDailyQuota(input.dailyQuota ?? null);
   const clientId = randomToken('pc_', 15);
   const clientSecret = randomToken('pcs_', 32);
   return write(db, { tenantId: input.tenantId, whiteLabelId: input.whiteLabelId }, async (tx, emit) => {
@@ -39,6 +43,7 @@ export async function createOAuthClient(
       name,
       secretHash: hashSecret(clientSecret),
       scopes: input.scopes,
+      dailyQuota,
     });
     emit({ type: 'oauth-client.created', resourceId: row.id, data: row });
     return { id: row.id, client_id: clientId, client_secret: clientSecret };

@@ -4,6 +4,7 @@ import type { SeedSize } from '../../db/seed/seed-tenant.js';
 import type { DB } from '../../db/types.js';
 import { createApiKey, revokeKeyAnywhere } from '../auth/api-keys.service.js';
 import { announceRevocation } from '../auth/authenticator.js';
+import { parseDailyQuotaFlag } from '../auth/daily-quota-value.js';
 import { addClientKey, createOAuthClient, revokeOAuthClient } from '../auth/oauth-clients.service.js';
 import { parseScopes } from '../auth/scopes.js';
 import { rotateSigningKey, signingKeysRotatedChannel } from '../auth/signing-keys.js';
@@ -87,16 +88,25 @@ export const commands: Command[] = [
   },
   {
     name: 'client create',
-    usage: 'client create --tenant T --name N --scopes "positions:read cashflows:read" [--white-label W]',
-    options: { tenant: required, name: required, scopes: required, 'white-label': optional },
+    usage:
+      'client create --tenant T --name N --scopes "positions:read cashflows:read" [--white-label W] [--daily-quota N]',
+    options: {
+      tenant: required,
+      name: required,
+      scopes: required,
+      'white-label': optional,
+      'daily-quota': optional,
+    },
     run: async ({ db }, o) => {
+      const dailyQuota = parseDailyQuotaFlag(o['daily-quota']);
       const { client_id, client_secret } = await createOAuthClient(db, {
         tenantId: need(o, 'tenant'),
         name: need(o, 'name'),
         scopes: parseScopes(need(o, 'scopes')),
         whiteLabelId: o['white-label'] ?? null,
+        dailyQuota,
       });
-      return { client_id, client_secret };
+      return { client_id, client_secret, ...(dailyQuota !== null ? { daily_quota: dailyQuota } : {}) };
     },
   },
   {
@@ -119,22 +129,28 @@ export const commands: Command[] = [
   },
   {
     name: 'apikey create',
-    usage: 'apikey create --tenant T --name N --scopes "…" [--white-label W] [--description D]',
+    usage:
+      'apikey create --tenant T --name N --scopes "…" [--white-label W] [--description D] [--daily-quota N]',
     options: {
       tenant: required,
       name: required,
       scopes: required,
       'white-label': optional,
       description: optional,
+      'daily-quota': optional,
     },
-    run: async ({ db }, o) =>
-      createApiKey(db, {
+    run: async ({ db }, o) => {
+      const dailyQuota = parseDailyQuotaFlag(o['daily-quota']);
+      const created = await createApiKey(db, {
         tenantId: need(o, 'tenant'),
         name: need(o, 'name'),
         description: o.description ?? null,
         scopes: parseScopes(need(o, 'scopes')),
         whiteLabelId: o['white-label'] ?? null,
-      }),
+        dailyQuota,
+      });
+      return { ...created, ...(dailyQuota !== null ? { daily_quota: dailyQuota } : {}) };
+    },
   },
   {
     name: 'client revoke',

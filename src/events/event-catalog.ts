@@ -50,7 +50,7 @@ export const eventCatalog = {
   'oauth-client.key-added': 'A public key was registered for an OAuth client.',
   'oauth-client.revoked': 'An OAuth client was revoked.',
   'api-key.created': 'An API key was created (the event never carries the secret).',
-  'api-key.updated': 'An API key was renamed or re-described.',
+  'api-key.updated': 'An API key was renamed, re-described or given another daily quota.',
   'api-key.revoked': 'An API key was revoked.',
   'webhook-endpoint.created': 'A webhook endpoint was registered (the event never carries its secret).',
   'webhook-endpoint.updated':

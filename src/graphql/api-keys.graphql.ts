@@ -11,6 +11,10 @@ const ApiKey = builder.objectRef<ApiKeyView>('ApiKey').implement({
     scopes: t.exposeStringList('scopes'),
     createdAt: t.string({ resolve: (key) => key.created_at.toISOString() }),
     lastUsedAt: t.string({ nullable: true, resolve: (key) => key.last_used_at?.toISOString() ?? null }),
+    dailyQuota: t.exposeInt('daily_quota', {
+      nullable: true,
+      description: 'Requests the key may make each UTC day on every surface together; null: no quota.',
+    }),
   }),
 });
 

@@ -6,6 +6,7 @@ import ScopeAuthPlugin, { type AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { Scope } from '../auth/scopes.js';
 import type { GraphQLContext } from './context.js';
+import { noteRefusedMutation } from './mutation-outcome.js';
 
 // The builder defines no types: each type lives in its own file next to its fields (see schema.ts).
 export const builder = new SchemaBuilder<{
@@ -24,7 +25,8 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   relay: { clientMutationId: 'omit', cursorType: 'String' },
   // Expected failures become typed results only where a field lists them; anything else is thrown.
-  errors: { defaultTypes: [] },
+  // A typed error result means the mutation changed nothing: its Idempotency-Key stays free.
+  errors: { defaultTypes: [], onResolvedError: noteRefusedMutation },
   scopeAuth: {
     // A subscription's scopes are checked once, when it starts, rather than at every event.
     authorizeOnSubscribe: true,

@@ -16,6 +16,7 @@ import { InsufficientScopeError } from '../auth/viewer.js';
 import type { GraphQLLimits } from '../config.js';
 import { classifyDomainError, graphqlCode } from '../http/error-classification.js';
 import type { Logger } from '../platform/logger.js';
+import { costOptions } from './operation-cost.js';
 
 // Everything that keeps one GraphQL operation from costing more than it should or telling more than
 // it should. These are envelop plugins on the one Yoga instance, and the WebSocket server executes
@@ -76,15 +77,8 @@ function useLimits(limits: GraphQLLimits): Plugin {
     maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...reportAs('depth', limits.maxDepth) }),
     maxAliasesRule({ n: limits.maxAliases, ...reportAs('aliases', limits.maxAliases) }),
     maxDirectivesRule({ n: limits.maxDirectives, ...reportAs('directives', limits.maxDirectives) }),
-    // Armor's default multiplies by 1.5 per level, which charges every Relay connection 2.25× for
-    // its `edges { node }` wrapping alone; at 1 the cost is the fields a response can hold (objects
-    // 2, leaves 1), times each literal `first`/`last`.
-    costLimitRule({
-      maxCost: limits.maxCost,
-      depthCostFactor: 1,
-      flattenFragments: true,
-      ...reportAs('cost', limits.maxCost),
-    }),
+    // Priced as the rate limit draws (operation-cost.ts).
+    costLimitRule({ ...costOptions, maxCost: limits.maxCost, ...reportAs('cost', limits.maxCost) }),
   ];
   return {
     onParse({ parseFn, setParseFn }) {
@@ -190,6 +184,7 @@ function domainExtensions(error: unknown): Record<string, unknown> | undefined {
     code: graphqlCode(problem),
     ...(problem.field !== undefined ? { field: problem.field } : {}),
     ...(problem.retryAfterSeconds !== undefined ? { retryAfter: problem.retryAfterSeconds } : {}),
+    ...problem.dailyQuota,
     ...(error instanceof InsufficientScopeError ? { reason: error.code, scopes: [error.scope] } : {}),
   };
 }

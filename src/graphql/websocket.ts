@@ -8,8 +8,11 @@ import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
 import { AuthenticationError, type Viewer } from '../auth/viewer.js';
 import type { GraphQLLimits } from '../config.js';
-import { RateLimitedError, type RateLimiter, retryAfterSeconds } from '../http/rate-limit.js';
+import { type DailyQuota, QuotaExceededError } from '../http/daily-quota.js';
+import { RateLimitedError, type RateLimiter, retryAfterSeconds, tokensFor } from '../http/rate-limit.js';
 import type { Logger } from '../platform/logger.js';
+import type { OperationBudget } from './operation-budget.js';
+import { operationCost } from './operation-cost.js';
 import { clientError } from './protection.js';
 import { watchCredential } from './subscriptions/credential-watch.js';
 import type { PorticoYoga } from './yoga.js';
@@ -54,14 +57,17 @@ function tooManyOperations(max: number): GraphQLError {
  * with 4403 and the reason. Operations run through Yoga's envelop, as in Yoga's graphql-ws recipe:
  * the same parser, validation rules, limits and error masking as over HTTP; a connection runs at
  * most `operationsPerConnection` of them at once, and one more gets an `error` message. Each
- * operation takes a token from its tenant's rate-limit budget; over budget, it gets an `error`
- * message with `extensions.code` RATE_LIMITED and `retryAfter` (seconds).
+ * valid operation draws its cost from its tenant's rate-limit budget (operation-budget.ts); over
+ * budget, it gets an `error` message with `extensions.code` RATE_LIMITED and `retryAfter` (seconds).
+ * Before that, each operation counts against its credential's daily quota (daily-quota.ts); past
+ * it, the `error` message says DAILY_QUOTA_EXCEEDED with `quota` and `resetsAt`.
  */
 export function attachGraphQLWebSocket(
   server: Server,
   deps: {
     yoga: PorticoYoga;
     authenticator: Authenticator;
+    dailyQuota: DailyQuota;
     rateLimiter: RateLimiter;
     maxMessageBytes: number;
     limits: Pick<GraphQLLimits, 'connectionInitTimeoutMs' | 'operationsPerConnection'>;
@@ -115,14 +121,16 @@ export function attachGraphQLWebSocket(
         if (Object.keys(context.subscriptions).length > max) return [tooManyOperations(max)];
         // One id per operation: it names the operation's log lines and any masked error.
         const requestId = randomUUID();
-        // Each operation takes a token from the tenant's budget, as an HTTP request does.
         // (graphql-ws asks only after connection_init, so the viewer is known.)
         const tenantId = context.extra.viewer?.tenantId;
         if (tenantId === undefined) throw new Error('GraphQL WebSocket operation before authentication');
-        const { result } = await deps.rateLimiter.take(tenantId);
-        if (!result.allowed) {
-          const refused = new RateLimitedError(retryAfterSeconds(result));
-          return [clientError(refused, requestId, { details: false, log })];
+        // Each operation counts against the credential's daily quota, as an HTTP request does.
+        try {
+          if (context.extra.viewer) await deps.dailyQuota.admit(context.extra.viewer);
+        } catch (error) {
+          if (error instanceof QuotaExceededError)
+            return [clientError(error, requestId, { details: false, log })];
+          throw error;
         }
         const enveloped = deps.yoga.getEnveloped({
           requestId,
@@ -133,12 +141,27 @@ export function attachGraphQLWebSocket(
           const document = enveloped.parse(payload.query);
           const errors = enveloped.validate(enveloped.schema, document);
           if (errors.length > 0) return errors;
+          // The operation's whole cost in one draw, as over HTTP (less the door's token: a socket
+          // is authenticated once, not per message).
+          const cost = operationCost(enveloped.schema, document, payload.operationName);
+          const decision = await deps.rateLimiter.take(tenantId, tokensFor(cost));
+          if (!decision.result.allowed) {
+            const refused = new RateLimitedError(retryAfterSeconds(decision.result));
+            return [clientError(refused, requestId, { details: false, log })];
+          }
+          // Paid in full: the envelop's own draw (operation-budget.ts) finds nothing left to take.
+          const rateLimit: OperationBudget = {
+            limiter: deps.rateLimiter,
+            tenantId,
+            prepaid: decision.tokens,
+            decision,
+          };
           const args: ExecutionArgs = {
             schema: enveloped.schema,
             document,
             operationName: payload.operationName ?? null,
             variableValues: payload.variables ?? null,
-            contextValue: await enveloped.contextFactory(),
+            contextValue: await enveloped.contextFactory({ rateLimit }),
           };
           operations.set(args, enveloped);
           return args;

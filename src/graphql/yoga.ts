@@ -1,11 +1,14 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Viewer } from '../auth/viewer.js';
 import type { Config } from '../config.js';
+import type { IdempotencyRecords } from '../http/idempotency/idempotency-records.js';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import { useCompiledExecution } from './compiled-execution.js';
 import type { GraphQLContext } from './context.js';
+import { useIdempotentMutations } from './idempotent-mutations.js';
+import { type OperationBudget, useOperationBudget } from './operation-budget.js';
 import { protectionPlugins } from './protection.js';
 import { schema } from './schema.js';
 import { EventHub } from './subscriptions/event-hub.js';
@@ -17,6 +20,8 @@ export interface YogaServerContext {
   viewer: Viewer;
   /** SSE: aborted when the credential stops working (graphql.routes.ts). */
   credentialEnded?: AbortSignal;
+  /** The tenant's rate-limit account, which each operation draws its cost from (operation-budget.ts). */
+  rateLimit?: OperationBudget;
 }
 
 export type PorticoYoga = YogaServerInstance<YogaServerContext, GraphQLContext> & {
@@ -33,6 +38,7 @@ export function createGraphQLServer(deps: {
   broker: Broker;
   logger: Logger;
   config: Pick<Config, 'production' | 'graphql' | 'graphqlTrustedDocumentsOnly'>;
+  idempotency: IdempotencyRecords;
 }): PorticoYoga {
   const log = deps.logger.child({ surface: 'graphql' });
   const { production, graphql: limits } = deps.config;
@@ -48,7 +54,7 @@ export function createGraphQLServer(deps: {
     landingPage: false,
     // GraphiQL answers GET /graphql with Accept: text/html, for trying the API in development.
     graphiql: production ? false : { title: 'Portico GraphiQL' },
-    // A batch is several operations for one request's rate-limit token: off unless an operator caps it.
+    // Off unless an operator caps it; each operation of a batch draws its own cost from the budget.
     batching: limits.batchLimit > 0 ? { limit: limits.batchLimit } : false,
     // Failures outside execution (execution masks its own, with the request id: protection.ts).
     maskedErrors: { isDev: !production },
@@ -72,6 +78,9 @@ export function createGraphQLServer(deps: {
       trustedDocumentsPlugin({ onlyTrusted: deps.config.graphqlTrustedDocumentsOnly }),
       // Limits, introspection, suggestions and error masking (protection.ts).
       ...protectionPlugins({ limits, production, log }),
+      useOperationBudget(),
+      // After the budget: a refused operation claims no key.
+      useIdempotentMutations(deps.idempotency, { details: !production, log }),
     ],
   });
   return Object.assign(yoga, { eventHub });

@@ -3,6 +3,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Scope } from '../auth/scopes.js';
 import { requireScope, type Viewer } from '../auth/viewer.js';
 import { NotFoundError } from '../domain/errors.js';
+import type { DailyQuota } from './daily-quota.js';
 import { MethodNotAllowedError, routeTable } from './method-not-allowed.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -18,15 +19,21 @@ declare module 'fastify' {
 }
 
 /**
- * Sets up an authenticated surface: the viewer is built before routing completes, a token is taken
- * from the tenant's rate-limit budget (its RateLimit headers go on every answer, refusals
- * included), the route's declared scope is checked before its handler, and every failure — unknown routes included — is
+ * Sets up an authenticated surface: the viewer is built before routing completes and held to its
+ * credential's daily quota (daily-quota.ts), the request's `cost` in tokens (1 unless the surface
+ * prices it, as v1 does its lists) is taken from the tenant's rate-limit budget (its RateLimit
+ * headers go on every answer, refusals included), the route's declared scope is checked before its handler, and every failure — unknown routes included — is
  * thrown to `errorHandler`, which renders it in the surface's own dialect.
  */
 export function authenticatedSurface(
   surface: FastifyInstance,
-  { authenticator, rateLimiter }: { authenticator: Authenticator; rateLimiter: RateLimiter },
+  {
+    authenticator,
+    dailyQuota,
+    rateLimiter,
+  }: { authenticator: Authenticator; dailyQuota: DailyQuota; rateLimiter: RateLimiter },
   errorHandler: (error: Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply,
+  cost: (request: FastifyRequest) => number = () => 1,
 ): void {
   surface.setErrorHandler((error: Error, request, reply) => errorHandler(error, request, reply));
   const routes = routeTable(surface);
@@ -40,7 +47,9 @@ export function authenticatedSurface(
   // caller without it learns nothing about what the route would have accepted.
   surface.addHook('onRequest', async (request, reply) => {
     request.viewer = await authenticator.authenticate(request.headers);
-    await rateLimiter.enforce(request.viewer.tenantId, reply);
+    // Before the rate limit: a credential over its own quota spends none of its tenant's budget.
+    await dailyQuota.admit(request.viewer);
+    await rateLimiter.enforce(request.viewer.tenantId, reply, cost(request));
     if (request.is404) return;
     const scope = request.routeOptions.config.scope;
     if (!scope) throw new Error(`Route ${request.routeOptions.url} declares no scope`);

@@ -3,6 +3,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError, bearerChallenge, InsufficientScopeError } from '../auth/viewer.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/errors.js';
 import { ExpiredCursorError } from '../events/event-log.js';
+import { QuotaExceededError } from './daily-quota.js';
+import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './idempotency/idempotency-key.js';
 import { MethodNotAllowedError } from './method-not-allowed.js';
 import { RateLimitedError } from './rate-limit.js';
 
@@ -22,6 +24,8 @@ export interface ClassifiedError {
   allow?: readonly string[];
   /** Seconds until the caller may try again, for 429 (the Retry-After header). */
   retryAfterSeconds?: number;
+  /** For a spent daily quota: the quota and when it resets (RFC 3339), named as GraphQL names them. */
+  dailyQuota?: { quota: number; resetsAt: string };
   /** True when the error is a bug or an outage: log it, and show no details. */
   internal: boolean;
 }
@@ -90,8 +94,32 @@ export function classifyDomainError(error: unknown): ClassifiedError | undefined
       internal: false,
     };
   }
+  if (error instanceof QuotaExceededError) {
+    return {
+      status: 429,
+      code: error.code,
+      title: 'Daily quota exceeded',
+      detail: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
+      dailyQuota: { quota: error.quota, resetsAt: error.resetsAt.toISOString() },
+      internal: false,
+    };
+  }
   if (error instanceof ExpiredCursorError) {
     return { status: 410, code: error.code, title: 'Gone', detail: error.message, internal: false };
+  }
+  if (error instanceof IdempotencyKeyInFlightError) {
+    return { status: 409, code: error.code, title: 'Conflict', detail: error.message, internal: false };
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return {
+      status: 422,
+      code: error.code,
+      title: 'Unprocessable Content',
+      detail: error.message,
+      field: error.field,
+      internal: false,
+    };
   }
   if (error instanceof ConflictError) {
     return { status: 409, code: error.code, title: 'Conflict', detail: error.message, internal: false };
@@ -140,7 +168,7 @@ export function classifyError(error: FastifyError | Error, request: FastifyReque
  * The `extensions.code` a GraphQL client switches on, for a classified error: the codes Apollo
  * made conventional, by HTTP status, with a refused input told apart from a malformed request.
  */
-export function graphqlCode(problem: Pick<ClassifiedError, 'status' | 'field'>): string {
+export function graphqlCode(problem: Pick<ClassifiedError, 'status' | 'field' | 'dailyQuota'>): string {
   switch (problem.status) {
     case 400:
       return problem.field === undefined ? 'BAD_REQUEST' : 'BAD_USER_INPUT';
@@ -156,8 +184,10 @@ export function graphqlCode(problem: Pick<ClassifiedError, 'status' | 'field'>):
       return 'PRECONDITION_FAILED';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
+    case 422:
+      return 'UNPROCESSABLE_CONTENT';
     case 429:
-      return 'RATE_LIMITED';
+      return problem.dailyQuota ? 'DAILY_QUOTA_EXCEEDED' : 'RATE_LIMITED';
     case 500:
       return 'INTERNAL_SERVER_ERROR';
     default:

@@ -2,10 +2,12 @@ import { setTimeout } from 'node:timers/promises';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Viewer } from '../auth/viewer.js';
+import type { OperationBudget } from '../graphql/operation-budget.js';
 import { watchCredential } from '../graphql/subscriptions/credential-watch.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
+import type { DailyQuota } from './daily-quota.js';
 import { classifyError, graphqlCode, problemHeaders } from './error-classification.js';
-import type { RateLimiter } from './rate-limit.js';
+import { type RateLimiter, rateLimitHeaders } from './rate-limit.js';
 
 /** Failures before Yoga runs (credential, body), as GraphQL over HTTP errors. */
 function graphqlErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
@@ -16,7 +18,9 @@ function graphqlErrorHandler(error: FastifyError | Error, request: FastifyReques
     .status(problem.status)
     .type('application/graphql-response+json; charset=utf-8')
     .send({
-      errors: [{ message: problem.detail, extensions: { code: graphqlCode(problem) } }],
+      errors: [
+        { message: problem.detail, extensions: { code: graphqlCode(problem), ...problem.dailyQuota } },
+      ],
     });
 }
 
@@ -36,7 +40,9 @@ const anonymous: Viewer = {
 /**
  * Mounts Yoga (a fetch handler) on Fastify: Fastify parses and limits the body, Yoga does the rest,
  * subscriptions over SSE included (graphql-sse's distinct-connections mode: `Accept:
- * text/event-stream`). Each request takes a token from its tenant's rate-limit budget. A stream ends when its subscription completes, when the client goes away,
+ * text/event-stream`). Each request counts against its credential's daily quota, takes a token
+ * from its tenant's rate-limit budget, and each
+ * operation the rest of its cost (operation-budget.ts). A stream ends when its subscription completes, when the client goes away,
  * when its credential expires or is revoked (its last event is then an UNAUTHENTICATED error), and
  * when the server shuts down.
  */
@@ -44,6 +50,7 @@ export function registerGraphQLRoutes(
   app: FastifyInstance,
   yoga: PorticoYoga,
   authenticator: Authenticator,
+  dailyQuota: DailyQuota,
   rateLimiter: RateLimiter,
   options: { graphiql: boolean },
 ): void {
@@ -66,15 +73,31 @@ export function registerGraphQLRoutes(
       const browsing =
         options.graphiql && request.method === 'GET' && String(request.headers.accept).includes('text/html');
       const viewer = browsing ? anonymous : await authenticator.authenticate(request.headers);
-      // One token per operation request, an SSE subscription included; the page itself costs none.
-      if (!browsing) await rateLimiter.enforce(viewer.tenantId, reply);
+      if (!browsing) await dailyQuota.admit(viewer);
+      // One token at the door, before Yoga parses anything, an SSE subscription included; each
+      // operation draws the rest of its cost once validated. The page itself costs none.
+      const budget: OperationBudget | undefined = browsing
+        ? undefined
+        : {
+            limiter: rateLimiter,
+            tenantId: viewer.tenantId,
+            prepaid: 1,
+            decision: await rateLimiter.enforce(viewer.tenantId, reply),
+          };
       const credentialEnded = new AbortController();
       const response = await yoga.handleNodeRequestAndResponse(request, reply, {
         requestId: request.id,
         viewer,
         credentialEnded: credentialEnded.signal,
+        rateLimit: budget,
       });
       for (const [name, value] of response.headers) reply.header(name, value);
+      // The budget as the operations left it, not as the door saw it.
+      if (budget) {
+        for (const [name, value] of Object.entries(rateLimitHeaders(budget.decision))) {
+          reply.header(name, value);
+        }
+      }
       reply.status(response.status);
       // A single result goes out whole, with its length, in one write.
       if (!isStream(response) || !response.body) return reply.send(await response.text());

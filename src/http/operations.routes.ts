@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Metrics } from '../platform/metrics.js';
-import type { RateLimiter } from './rate-limit.js';
 
 const probeTimeoutMs = 2000;
 
@@ -28,8 +27,8 @@ export function registerOperationsRoutes(
     database: Database;
     broker: Broker;
     metrics: Metrics;
-    /** Absent for ROLE=worker, which serves no rate-limited surface. */
-    rateLimiter?: RateLimiter;
+    /** The rate limits and daily quotas; absent for ROLE=worker, which serves no limited surface. */
+    limits?: { readonly degraded: boolean };
     draining: () => boolean;
   },
 ): void {
@@ -40,9 +39,9 @@ export function registerOperationsRoutes(
     const checks = {
       database: { engine: deps.database.engine, status: database },
       redis: { engine: deps.broker.kind, status: redis },
-      // Informational: a degraded limiter (Redis failing, each instance counting alone) still
-      // serves, and the redis check above already takes the instance out of rotation.
-      ...(deps.rateLimiter ? { ratelimit: { status: deps.rateLimiter.degraded ? 'degraded' : 'ok' } } : {}),
+      // Informational: degraded limits (Redis failing, each instance counting alone) still serve,
+      // and the redis check above already takes the instance out of rotation.
+      ...(deps.limits ? { ratelimit: { status: deps.limits.degraded ? 'degraded' : 'ok' } } : {}),
     };
     const ready = database === 'ok' && redis === 'ok' && !deps.draining();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });

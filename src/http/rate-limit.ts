@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import { serializeList } from 'structured-headers';
 import type { DB } from '../../db/types.js';
 import type { Broker, TokenBucketResult } from '../platform/broker.js';
+import { BrokerFallback } from '../platform/broker-fallback.js';
 import type { Logger } from '../platform/logger.js';
-import { MemoryBroker } from '../platform/memory-broker.js';
 
 /** A tenant's budget: a token bucket refilled at `perMinute` a minute, holding at most `burst`. */
 export interface RateLimitPolicy {
@@ -23,14 +23,31 @@ export class RateLimitedError extends Error {
 export interface RateLimitDecision {
   policy: RateLimitPolicy;
   result: TokenBucketResult;
+  /** The tokens this check drew, or would have drawn when refused. */
+  tokens: number;
+}
+
+/**
+ * Cost units a token buys: a GraphQL operation draws one token per 100 of the cost GraphQL Armor
+ * computes for it (src/graphql/operation-cost.ts), a v1 list one per 100 rows it may return.
+ */
+export const costPerToken = 100;
+
+/** The tokens a request of this cost draws: ⌈cost / 100⌉, and at least one however cheap. */
+export function tokensFor(cost: number): number {
+  return Math.max(1, Math.ceil(cost / costPerToken));
+}
+
+/**
+ * A draw never exceeds the bucket: a request dearer than the burst takes the whole bucket, so
+ * anything the GraphQL limits accept still runs once the bucket is full, rather than never.
+ */
+export function drawable(tokens: number, policy: RateLimitPolicy): number {
+  return Math.min(tokens, policy.burst);
 }
 
 /** How long a tenant's override is trusted before it is read again (`tenant limits` takes this long). */
 const overrideTtlMs = 30_000;
-/** A broker call slower than this counts as a failure: a request never waits on a sick Redis. */
-const brokerTimeoutMs = 1_000;
-/** After a failure, how long the in-process bucket is used before Redis is tried again. */
-const retryBrokerAfterMs = 5_000;
 
 const policyName = 'default';
 
@@ -44,9 +61,7 @@ const policyName = 'default';
 export class RateLimiter {
   readonly #overrides = new Map<string, { policy: RateLimitPolicy; loadedAt: number }>();
   readonly #loading = new Map<string, Promise<RateLimitPolicy>>();
-  readonly #fallback = new MemoryBroker();
-  /** When the broker last failed; undefined while it answers. */
-  #failedAt: number | undefined;
+  readonly #buckets: BrokerFallback;
 
   constructor(
     private readonly deps: {
@@ -56,42 +71,37 @@ export class RateLimiter {
       logger: Logger;
       now?: () => number;
     },
-  ) {}
+  ) {
+    this.#buckets = new BrokerFallback({ ...deps, what: 'rate limits' });
+  }
 
   get degraded(): boolean {
-    return this.#failedAt !== undefined;
+    return this.#buckets.degraded;
   }
 
   #now(): number {
     return this.deps.now?.() ?? Date.now();
   }
 
-  /** Takes one token from the tenant's bucket. */
-  async take(tenantId: string): Promise<RateLimitDecision> {
+  /** Takes `cost` tokens (at most the bucket's size) from the tenant's bucket, or none when it holds fewer. */
+  async take(tenantId: string, cost = 1): Promise<RateLimitDecision> {
     const policy = await this.policyFor(tenantId);
+    const tokens = drawable(cost, policy);
     const bucket = { capacity: policy.burst, refillPerSecond: policy.perMinute / 60 };
     const key = `ratelimit:${tenantId}`;
-    if (this.#failedAt === undefined || this.#now() - this.#failedAt >= retryBrokerAfterMs) {
-      try {
-        const result = await withTimeout(this.deps.broker.takeTokens(key, bucket, 1), brokerTimeoutMs);
-        if (this.#failedAt !== undefined) this.deps.logger.info('rate limits are shared through Redis again');
-        this.#failedAt = undefined;
-        return { policy, result };
-      } catch (error) {
-        if (this.#failedAt === undefined) {
-          this.deps.logger.warn({ err: error }, 'rate limits fall back to this instance while Redis fails');
-        }
-        this.#failedAt = this.#now();
-      }
-    }
-    return { policy, result: await this.#fallback.takeTokens(key, bucket, 1) };
+    return {
+      policy,
+      result: await this.#buckets.run((broker) => broker.takeTokens(key, bucket, tokens)),
+      tokens,
+    };
   }
 
-  /** Takes a token, sets the RateLimit headers on `reply`, and throws when the budget is spent. */
-  async enforce(tenantId: string, reply: FastifyReply): Promise<void> {
-    const decision = await this.take(tenantId);
+  /** Takes `cost` tokens, sets the RateLimit headers on `reply`, and throws when the budget is spent. */
+  async enforce(tenantId: string, reply: FastifyReply, cost = 1): Promise<RateLimitDecision> {
+    const decision = await this.take(tenantId, cost);
     for (const [name, value] of Object.entries(rateLimitHeaders(decision))) reply.header(name, value);
     if (!decision.result.allowed) throw new RateLimitedError(retryAfterSeconds(decision.result));
+    return decision;
   }
 
   /** The tenant's override, or the deployment's default; read at most every 30 s per tenant. */
@@ -122,7 +132,7 @@ export class RateLimiter {
   }
 
   async close(): Promise<void> {
-    await this.#fallback.close();
+    await this.#buckets.close();
   }
 }
 
@@ -132,7 +142,7 @@ export function retryAfterSeconds(result: TokenBucketResult): number {
 
 /**
  * The IETF httpapi RateLimit fields (draft-ietf-httpapi-ratelimit-headers), Structured Field Lists:
- * `RateLimit-Policy: "default";q=<requests a minute>;w=60` and `RateLimit: "default";r=<remaining>;t=<seconds
+ * `RateLimit-Policy: "default";q=<tokens a minute>;w=60` and `RateLimit: "default";r=<tokens left>;t=<seconds
  * until the bucket is full again>`.
  */
 export function rateLimitHeaders({ policy, result }: RateLimitDecision): Record<string, string> {
@@ -156,16 +166,4 @@ export function rateLimitHeaders({ policy, result }: RateLimitDecision): Record<
       ],
     ]),
   };
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

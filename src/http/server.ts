@@ -16,8 +16,10 @@ import { registerRestSurfaces } from '../rest/rest-surfaces.js';
 import { refuseOversizedBodies } from './body-limit.js';
 import { corsOptions } from './cors.js';
 import { registerCustodianRoutes } from './custodian.routes.js';
+import type { DailyQuota } from './daily-quota.js';
 import { classifyError } from './error-classification.js';
 import { registerGraphQLRoutes } from './graphql.routes.js';
+import type { IdempotencyRecords } from './idempotency/idempotency-records.js';
 import { registerOAuthRoutes } from './oauth.routes.js';
 import { registerOperationsRoutes } from './operations.routes.js';
 import { sendProblem } from './problem.js';
@@ -34,10 +36,14 @@ export interface ServerDeps {
   surfaces?: {
     yoga: PorticoYoga;
     authenticator: Authenticator;
+    dailyQuota: DailyQuota;
     rateLimiter: RateLimiter;
+    /** The rate limits and daily quotas, degraded while Redis fails. */
+    limits: { readonly degraded: boolean };
     keyring: SigningKeyring;
     secrets: ServerSecrets;
     box: SecretBox;
+    idempotency: IdempotencyRecords;
   };
 }
 
@@ -110,7 +116,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     database: deps.database,
     broker: deps.broker,
     metrics: deps.metrics,
-    ...(deps.surfaces ? { rateLimiter: deps.surfaces.rateLimiter } : {}),
+    ...(deps.surfaces ? { limits: deps.surfaces.limits } : {}),
     draining: () => draining,
   });
   const surfaces = deps.surfaces;
@@ -123,15 +129,22 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       keyring: surfaces.keyring,
       issuer: deps.config.publicUrl,
     });
-    registerGraphQLRoutes(app, surfaces.yoga, surfaces.authenticator, surfaces.rateLimiter, {
-      graphiql: !deps.config.production,
-    });
+    registerGraphQLRoutes(
+      app,
+      surfaces.yoga,
+      surfaces.authenticator,
+      surfaces.dailyQuota,
+      surfaces.rateLimiter,
+      { graphiql: !deps.config.production },
+    );
     registerCustodianRoutes(app, { database: deps.database, publicUrl: deps.config.publicUrl });
     registerRestSurfaces(app, {
       database: deps.database,
       authenticator: surfaces.authenticator,
+      dailyQuota: surfaces.dailyQuota,
       rateLimiter: surfaces.rateLimiter,
       secrets: surfaces.secrets,
+      idempotency: surfaces.idempotency,
       rowCap: deps.config.rowCap,
       assetAliasSunset: deps.config.assetAliasSunset,
       publicUrl: deps.config.publicUrl,

@@ -5,6 +5,7 @@ import type { DB } from '../../db/types.js';
 import type { PoolStats } from './metrics.js';
 import { PostgresListeners } from './postgres-listeners.js';
 import { withPreparedStatements } from './prepared-statements.js';
+import { type RequestTransaction, RequestTransactionDialect } from './request-transaction.js';
 import { textParsedTypes } from './type-parsers.js';
 
 export type Engine = 'postgres' | 'pglite';
@@ -27,6 +28,8 @@ export interface Database {
    * notification sent while the listener reconnects is lost, so listeners also poll.
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** A transaction that takes over every statement `db` runs inside its `run` (request-transaction.ts). */
+  beginRequestTransaction(): Promise<RequestTransaction>;
   close(): Promise<void>;
 }
 
@@ -74,7 +77,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   pool.on('error', (error) => options.onError?.(error));
   const counter = statementCounter();
   const dialect = new PostgresDialect({ pool: withPreparedStatements(pool) });
-  const db = new Kysely<DB>({ dialect, log: counter.log });
+  const requests = new RequestTransactionDialect(dialect);
+  const db = new Kysely<DB>({ dialect: requests, log: counter.log });
   const listeners = new PostgresListeners(url, (error) => options.onError?.(error), pg.Client);
   return {
     db,
@@ -87,6 +91,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     // Shares the pool; closed with it (destroying it too would end the pool twice).
     background: new Kysely<DB>({ dialect }),
     listen: (channel, onNotify) => listeners.listen(channel, onNotify),
+    beginRequestTransaction: () => requests.begin(),
     close: async () => {
       await listeners.close();
       await db.destroy();
@@ -107,8 +112,9 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     parsers: textParsedTypes,
   });
   const dialect = new PGliteDialect(pglite);
+  const requests = new RequestTransactionDialect(dialect);
   const counter = statementCounter();
-  const db = new Kysely<DB>({ dialect, log: counter.log });
+  const db = new Kysely<DB>({ dialect: requests, log: counter.log });
   return {
     db,
     engine: 'pglite',
@@ -125,6 +131,7 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
         if (!pglite.closed) await unlisten();
       };
     },
+    beginRequestTransaction: () => requests.begin(),
     close: () => db.destroy(),
   };
 }

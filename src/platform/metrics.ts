@@ -6,8 +6,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Registers the SQL counter and pool gauges once the database exists. */
   observeDatabase(database: ObservedDatabase): void;
-  /** Registers the rate limiter's degraded gauge (1 while Redis fails and each instance counts alone). */
-  observeRateLimiter(limiter: { readonly degraded: boolean }): void;
+  /** Registers the limits' degraded gauge (1 while Redis fails and each instance counts rate limits and quotas alone). */
+  observeLimits(limits: { readonly degraded: boolean }): void;
 }
 
 export interface ObservedDatabase {
@@ -59,15 +59,15 @@ export function createMetrics(): Metrics {
     gauge('portico_db_pool_idle', 'Database connections idle.', (s) => s.idle);
     gauge('portico_db_pool_waiting', 'Queries waiting for a database connection.', (s) => s.waiting);
   };
-  const observeRateLimiter = (limiter: { readonly degraded: boolean }) => {
+  const observeLimits = (limits: { readonly degraded: boolean }) => {
     new Gauge({
       name: 'portico_rate_limit_degraded',
-      help: 'Rate limits counted per instance because Redis fails (1), or shared through Redis (0).',
+      help: 'Rate limits and daily quotas counted per instance because Redis fails (1), or shared through Redis (0).',
       registers: [registry],
       collect() {
-        this.set(limiter.degraded ? 1 : 0);
+        this.set(limits.degraded ? 1 : 0);
       },
     });
   };
-  return { registry, httpDuration, observeDatabase, observeRateLimiter };
+  return { registry, httpDuration, observeDatabase, observeLimits };
 }

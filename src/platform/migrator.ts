@@ -7,6 +7,8 @@ import * as millisecondTimestamps from '../../db/migrations/0005-millisecond-tim
 import * as custodianConnections from '../../db/migrations/0006-custodian-connections.js';
 import * as eventStreams from '../../db/migrations/0007-event-streams.js';
 import * as tenantRateLimits from '../../db/migrations/0008-tenant-rate-limits.js';
+import * as credentialQuotas from '../../db/migrations/0009-credential-quotas.js';
+import * as idempotencyRecords from '../../db/migrations/0010-idempotency-records.js';
 
 // Listed explicitly (not read from the folder) so the set is typed and identical under tsx and in a
 // compiled build. Names sort in the order they apply.
@@ -19,6 +21,8 @@ const migrations: Record<string, Migration> = {
   '0006-custodian-connections': custodianConnections,
   '0007-event-streams': eventStreams,
   '0008-tenant-rate-limits': tenantRateLimits,
+  '0009-credential-quotas': credentialQuotas,
+  '0010-idempotency-records': idempotencyRecords,
 };
 
 /** Every migration this build knows, in the order they apply. */

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { OpenAPIV3_1 } from 'openapi-types';
+import { costPerToken, tokensFor } from '../http/rate-limit.js';
+import { defaultLimit, maxLimit } from './v1/pagination.js';
 
 // What the v1 protocol does around every route — done once by hooks and shared helpers, not by
 // each route — written into the document the same way, once: ETags and If-None-Match/304 on
@@ -7,6 +9,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 // and the problems any route can answer (a body too large, an internal error).
 
 type Operation = {
+  description?: string;
   deprecated?: boolean;
   parameters?: unknown[];
   requestBody?: { content?: Record<string, unknown> };
@@ -42,6 +45,14 @@ export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
         'Write only if the resource still has this ETag (or any, `*`); otherwise 412 and nothing changes.',
       schema: { type: 'string' },
     },
+    IdempotencyKey: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'A UUID v4 naming this request for 72 hours: a retry with the same key and the same request answers the first answer again (with `Idempotent-Replayed: true`) instead of repeating the change; with a different request, 422; while the first is still running, 409. Only answers that changed something (2xx) are kept; refused requests leave the key free.',
+      schema: { type: 'string', format: 'uuid' },
+    },
   },
   headers: {
     ETag: { description: 'Strong entity tag of this representation.', schema: { type: 'string' } },
@@ -52,12 +63,18 @@ export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
     },
     RateLimit: {
       description:
-        'The tenant’s budget now (IETF RateLimit fields, Structured Fields): `"default";r=<requests left>;t=<seconds until full>`.',
+        'The tenant’s budget now (IETF RateLimit fields, Structured Fields): `"default";r=<tokens left>;t=<seconds until full>`.',
       schema: { type: 'string' },
     },
     RateLimitPolicy: {
-      description: 'The tenant’s budget: `"default";q=<requests a minute>;w=60`.',
+      description:
+        'The tenant’s budget: `"default";q=<tokens a minute>;w=60`. A request draws one token, a v1 list one per 100 rows of its `limit`.',
       schema: { type: 'string' },
+    },
+    IdempotentReplayed: {
+      description:
+        '`true` when this is the stored answer of an earlier request with the same Idempotency-Key.',
+      schema: { type: 'string', enum: ['true'] },
     },
     RetryAfter: {
       description: 'Seconds until a request would be accepted again.',
@@ -84,14 +101,24 @@ export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
   },
 };
 
+const listDraw = `Draws ⌈limit / ${costPerToken}⌉ tokens from the tenant’s rate-limit budget: ${tokensFor(defaultLimit)} at the default limit, ${tokensFor(maxLimit)} at ${maxLimit}.`;
+
 /**
  * Every authenticated answer carries the tenant's budget; over it the answer is 429 with
  * Retry-After, in the surface's own error format. (A 401 knows no tenant, so it carries neither.)
+ * A list that takes `limit` says what it draws (src/rest/v1/request-cost.ts).
  */
 function documentRateLimit(
   operation: Operation,
   error: (status: number) => Operation['responses'][string],
 ): void {
+  const takesLimit = operation.parameters?.some((parameter) => {
+    const { name, in: place } = parameter as { name?: unknown; in?: unknown };
+    return name === 'limit' && place === 'query';
+  });
+  if (takesLimit) {
+    operation.description = operation.description ? `${operation.description} ${listDraw}` : listDraw;
+  }
   const { responses } = operation;
   responses['429'] = {
     ...error(429),
@@ -136,6 +163,11 @@ function documentJsonApi(operation: Operation, method: string): void {
   }
   responses['406'] = jsonApiError(406);
   responses['500'] = jsonApiError(500);
+  if (stateChanging.has(method)) {
+    operation.description = operation.description
+      ? `${operation.description} ${ignoresIdempotency}`
+      : ignoresIdempotency;
+  }
   documentRateLimit(operation, jsonApiError);
   if (operation.deprecated) {
     for (const response of Object.values(responses)) {
@@ -149,6 +181,27 @@ function documentJsonApi(operation: Operation, method: string): void {
     }
   }
 }
+
+const stateChanging = new Set(['post', 'put', 'patch', 'delete']);
+
+/** v1's state-changing routes take Idempotency-Key (src/rest/v1/idempotent-writes.ts). */
+function documentIdempotency(operation: Operation): void {
+  const { responses } = operation;
+  operation.parameters?.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  responses['400'] ??= problem(400);
+  responses['409'] ??= problem(409);
+  responses['422'] ??= problem(422);
+  for (const [status, response] of Object.entries(responses)) {
+    if (!status.startsWith('2') || '$ref' in response) continue;
+    response.headers = {
+      ...response.headers,
+      'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' },
+    };
+  }
+}
+
+const ignoresIdempotency =
+  'This surface ignores Idempotency-Key, as the platform it keeps compatible did: a retry repeats the request (v1 honours the key).';
 
 function document(operation: Operation, method: string): void {
   describeResponses(operation);
@@ -170,6 +223,7 @@ function document(operation: Operation, method: string): void {
   if ((method === 'patch' || method === 'delete') && responses['412']) {
     parameters.push({ $ref: '#/components/parameters/IfMatch' });
   }
+  if (stateChanging.has(method)) documentIdempotency(operation);
   if (method === 'post' && responses['201']) {
     responses['201'].headers = { Location: { $ref: '#/components/headers/Location' } };
   }

@@ -20,7 +20,7 @@ const platformScopes: Record<string, string> = {
   'events:read': 'Read change events.',
   'webhooks:manage': 'Manage webhook endpoints.',
   'extracts:write': 'Create extracts.',
-  'keys:manage': 'Create, list and revoke API keys.',
+  'keys:manage': 'Create, list and revoke API keys, and read usage per credential.',
 };
 
 function scopeDescription(scope: string): string {
@@ -102,6 +102,11 @@ export function registerOpenApi(app: FastifyInstance): void {
           description: resource.description,
         })),
         { name: 'API keys', description: 'Keys for server-to-server calls, each holding a set of scopes.' },
+        {
+          name: 'Usage',
+          description:
+            'Requests per credential per UTC day, and the daily quota an API key or OAuth client may declare.',
+        },
         {
           name: 'Webhooks',
           description:

@@ -6,6 +6,8 @@ import Fastify from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import { loadConfig } from '../config.js';
 import '../domain/resources/described-resources.js';
+import type { DailyQuota } from '../http/daily-quota.js';
+import type { IdempotencyRecords } from '../http/idempotency/idempotency-records.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
@@ -28,8 +30,10 @@ registerOpenApi(app);
 registerRestSurfaces(app, {
   database: { db: unavailable('db') } as unknown as Database,
   authenticator: unavailable<Authenticator>('authenticator'),
+  dailyQuota: unavailable<DailyQuota>('dailyQuota'),
   rateLimiter: unavailable<RateLimiter>('rateLimiter'),
   secrets: unavailable<ServerSecrets>('secrets'),
+  idempotency: unavailable<IdempotencyRecords>('idempotency'),
   webhooks: {
     box: unavailable<SecretBox>('box'),
     broker: unavailable<Broker>('broker'),

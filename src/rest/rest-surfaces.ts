@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { DailyQuota } from '../http/daily-quota.js';
+import type { IdempotencyRecords } from '../http/idempotency/idempotency-records.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import type { Database } from '../platform/database.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
@@ -11,8 +13,10 @@ import { v1Surface } from './v1/v1.surface.js';
 export interface RestDeps {
   database: Database;
   authenticator: Authenticator;
+  dailyQuota: DailyQuota;
   rateLimiter: RateLimiter;
   secrets: ServerSecrets;
+  idempotency: IdempotencyRecords;
   rowCap: number;
   assetAliasSunset: Date;
   publicUrl: string;
@@ -25,8 +29,10 @@ export function registerRestSurfaces(app: FastifyInstance, deps: RestDeps): void
     prefix: '/v1',
     database: deps.database,
     authenticator: deps.authenticator,
+    dailyQuota: deps.dailyQuota,
     rateLimiter: deps.rateLimiter,
     secrets: deps.secrets,
+    idempotency: deps.idempotency,
     webhooks: deps.webhooks,
   });
   for (const [prefix, served] of [
@@ -37,6 +43,7 @@ export function registerRestSurfaces(app: FastifyInstance, deps: RestDeps): void
       prefix,
       surfaces: served,
       authenticator: deps.authenticator,
+      dailyQuota: deps.dailyQuota,
       rateLimiter: deps.rateLimiter,
       database: deps.database,
       rowCap: deps.rowCap,

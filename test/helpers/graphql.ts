@@ -1,4 +1,6 @@
 import type { RequestDocument, Variables } from 'graphql-request';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import {
   createPorticoClient,
   type PorticoClient,
@@ -74,4 +76,37 @@ export async function dataOf<T>(result: Promise<GraphQLResult<T>>): Promise<T> {
   const { data, errors } = await result;
   if (errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(errors)}`);
   return data as T;
+}
+
+/**
+ * A graphql-ws client on the app with an API key. `run` resolves an operation's last result, and
+ * rejects with the errors it was refused with (an `error` message).
+ */
+export function wsClientAs(app: { url: string }, apiKey: string) {
+  const client = createClient({
+    url: `${app.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { 'x-api-key': apiKey },
+    retryAttempts: 0,
+    lazy: true,
+  });
+  const run = <T = GraphQLResult>(
+    query: string,
+    options: { variables?: Record<string, unknown>; extensions?: Record<string, unknown> } = {},
+  ) =>
+    new Promise<T>((resolve, reject) => {
+      let result: T | undefined;
+      client.subscribe(
+        { query, ...options },
+        {
+          next: (value) => {
+            result = value as T;
+          },
+          error: reject,
+          complete: () =>
+            result ? resolve(result) : reject(new Error('the operation completed without a result')),
+        },
+      );
+    });
+  return { run, dispose: () => client.dispose() };
 }

@@ -22,6 +22,8 @@ export interface JsonApiError {
   title: string;
   detail: string;
   source?: { pointer?: string; parameter?: string; header?: string };
+  /** The facts of a refusal beyond its message: a spent daily quota's `quota` and `resetsAt`. */
+  meta?: Record<string, unknown>;
 }
 
 export function sendJsonApiErrors(reply: FastifyReply, status: number, errors: JsonApiError[]): FastifyReply {
@@ -105,6 +107,7 @@ export function jsonApiErrorHandler(
       title: problem.title,
       detail,
       ...(code === 'invalid_json' ? { source: { pointer: '' } } : {}),
+      ...(problem.dailyQuota ? { meta: { ...problem.dailyQuota } } : {}),
     },
   ]);
 }

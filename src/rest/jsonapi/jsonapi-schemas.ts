@@ -163,6 +163,13 @@ export const errorsDocument = named(
             header: z.string().optional().describe('The request header at fault.'),
           })
           .optional(),
+        meta: z
+          .strictObject({
+            quota: z.int().describe('The credential’s requests a day.'),
+            resetsAt: z.iso.datetime().describe('When the quota resets (the next midnight, UTC).'),
+          })
+          .optional()
+          .describe('For daily_quota_exceeded: the quota and when it resets.'),
       }),
     ),
     meta: z.strictObject({ requestId: z.string() }),

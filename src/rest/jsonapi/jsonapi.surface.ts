@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { authenticatedSurface } from '../../http/authentication.js';
+import type { DailyQuota } from '../../http/daily-quota.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
 import type { Database } from '../../platform/database.js';
 import type { WebhookDeps } from '../../webhooks/webhook-deps.js';
@@ -17,6 +18,7 @@ import { registerWebhookSigningKeyRoutes } from './webhook-signing-keys.routes.j
 
 export interface JsonApiSurfaceDeps {
   authenticator: Authenticator;
+  dailyQuota: DailyQuota;
   rateLimiter: RateLimiter;
   database: Database;
   rowCap: number;
@@ -36,6 +38,8 @@ export async function jsonApiSurface(surface: FastifyInstance, deps: JsonApiSurf
   for (const table of deps.surfaces) {
     if (table.successor) markDeprecatedAlias(surface, table, deps.sunset);
   }
+  // Every request draws one token: a list takes no page size (it answers every row up to the row
+  // cap), so there is nothing to price it by.
   authenticatedSurface(surface, deps, jsonApiErrorHandler);
   negotiateJsonApi(surface);
   surface.setValidatorCompiler(zodValidatorCompiler);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ApiKeyChanges } from '../../auth/api-keys.repository.js';
 import {
   type ApiKeyView,
   createApiKey,
@@ -9,8 +10,10 @@ import {
   revokeKey,
 } from '../../auth/api-keys.service.js';
 import type { Authenticator } from '../../auth/authenticator.js';
+import { dailyQuotaRule, maxDailyQuota } from '../../auth/daily-quota-value.js';
 import { allScopes, type Scope } from '../../auth/scopes.js';
 import { InsufficientScopeError } from '../../auth/viewer.js';
+import type { DailyQuota } from '../../http/daily-quota.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
 import { named } from '../schema-names.js';
@@ -18,9 +21,12 @@ import { listCursors, readPage, sendPage } from './pagination.js';
 import { noContent, problemResponses, v1Security } from './v1-openapi.js';
 import { idParameter, pageParameters, pageSchema } from './v1-schemas.js';
 
-// /v1/api-keys: create (the key shown once), list, read, rename, revoke. Scope keys:manage.
+// /v1/api-keys: create (the key shown once), list, read, rename or re-quota, revoke. Scope keys:manage.
 
 const timestamp = z.iso.datetime();
+
+const quotaDescription =
+  'Requests the key may make each UTC day, on every surface together; past it, 429 until the next midnight UTC. null: no quota.';
 
 const apiKey = z.object({
   id: z.uuid(),
@@ -33,6 +39,7 @@ const apiKey = z.object({
   updated_at: timestamp,
   last_used_at: timestamp.nullable(),
   expires_at: timestamp.nullable(),
+  daily_quota: z.int().nullable().describe(quotaDescription),
 });
 named(apiKey, 'ApiKey', 'An API key, without its secret.');
 
@@ -42,6 +49,14 @@ const createdKey = apiKey.extend({
 named(createdKey, 'CreatedApiKey', 'A new API key, with its secret, once.');
 
 const apiKeyPage = pageSchema(apiKey, 'ApiKeyPage');
+
+const dailyQuota = z
+  .int({ error: dailyQuotaRule })
+  .min(1, dailyQuotaRule)
+  .max(maxDailyQuota, dailyQuotaRule)
+  .nullable()
+  .optional()
+  .describe(quotaDescription);
 
 // Both branches plain, the split after: the document shows either form.
 const scopeList = z
@@ -64,12 +79,14 @@ const createBody = z.strictObject({
     )
     .transform((names) => [...new Set(names as Scope[])])
     .describe('The scopes the key holds: a list, or one space-separated string. At most the creator’s own.'),
+  daily_quota: dailyQuota,
 });
 named(createBody, 'ApiKeyCreate');
 
 const updateBody = z.strictObject({
   name: z.string({ error: 'must be a string' }).optional(),
   description: z.string({ error: 'must be a string' }).nullable().optional(),
+  daily_quota: dailyQuota,
 });
 named(updateBody, 'ApiKeyUpdate');
 
@@ -85,12 +102,13 @@ function present(key: ApiKeyView): z.infer<typeof apiKey> {
     updated_at: key.updated_at.toISOString(),
     last_used_at: key.last_used_at?.toISOString() ?? null,
     expires_at: key.expires_at?.toISOString() ?? null,
+    daily_quota: key.daily_quota,
   };
 }
 
 export function registerApiKeyRoutes(
   v1: FastifyInstance,
-  deps: { database: Database; authenticator: Authenticator; secrets: ServerSecrets },
+  deps: { database: Database; authenticator: Authenticator; dailyQuota: DailyQuota; secrets: ServerSecrets },
 ): void {
   const { db } = deps.database;
   const scope: Scope = 'keys:manage';
@@ -125,6 +143,7 @@ export function registerApiKeyRoutes(
         description: body.description ?? null,
         scopes: body.scopes,
         createdBy: `${request.viewer.credential.kind}:${request.viewer.credential.publicId}`,
+        dailyQuota: body.daily_quota ?? null,
       });
       const created = await getKey(db, request.viewer, id);
       return reply
@@ -169,18 +188,26 @@ export function registerApiKeyRoutes(
     {
       config,
       schema: {
-        ...documented('updateApiKey', 'Rename an API key'),
+        ...documented('updateApiKey', 'Rename an API key or change its daily quota'),
         params: idParameter,
         body: updateBody,
         response: { 200: apiKey, ...problemResponses([400, 404, 415]) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body as z.infer<typeof updateBody>;
-      const changes: { name?: string; description?: string | null } = {};
+      const changes: ApiKeyChanges = {};
       if (body.name !== undefined) changes.name = body.name;
       if (body.description !== undefined) changes.description = body.description;
-      return present(await renameKey(db, request.viewer, request.params.id, changes));
+      if (body.daily_quota !== undefined) changes.daily_quota = body.daily_quota;
+      const key = await renameKey(db, request.viewer, request.params.id, changes);
+      if (changes.daily_quota !== undefined) {
+        // Now, and again once the answer is out: under an Idempotency-Key the change commits only
+        // as the answer is sent, and a quota read before that must not be kept.
+        await deps.dailyQuota.changed(key.id);
+        reply.raw.once('finish', () => void deps.dailyQuota.changed(key.id));
+      }
+      return present(key);
     },
   );
 

@@ -29,5 +29,8 @@ export function v1ErrorHandler(error: FastifyError | Error, request: FastifyRequ
     detail: problem.detail,
     code: problem.code,
     ...(error instanceof ValidationError ? { errors: errorsOf(error) } : {}),
+    ...(problem.dailyQuota
+      ? { quota: problem.dailyQuota.quota, resets_at: problem.dailyQuota.resetsAt }
+      : {}),
   });
 }

@@ -145,6 +145,11 @@ export const problemSchema = named(
       )
       .optional()
       .describe('One entry per invalid field, parameter or header.'),
+    quota: z.int().optional().describe('For daily_quota_exceeded: the credential’s requests a day.'),
+    resets_at: z.iso
+      .datetime()
+      .optional()
+      .describe('For daily_quota_exceeded: when the quota resets (the next midnight, UTC).'),
   }),
   'Problem',
   'RFC 9457 problem details.',
