@@ -578,6 +578,7 @@ describe.runIf(redisUrl)('revocation across instances', () => {
     for (let i = 0; i < 2; i++) {
       expect((await graphql(b, headers, '{ viewer { credentialKind } }')).body).toEqual({
         data: { viewer: { credentialKind: 'API_KEY' } },
+        extensions: { rateLimit: expect.any(Object) },
       });
     }
 

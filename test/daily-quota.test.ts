@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseList } from 'structured-headers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.service.js';
@@ -21,7 +18,6 @@ import { isolatedDatabase } from './helpers/database.js';
 import { databaseUrl, redisUrl } from './helpers/environment.js';
 import { wsClientAs } from './helpers/graphql.js';
 import { openApiValidator } from './helpers/openapi-validator.js';
-import { childEnv, runTs } from './helpers/processes.js';
 import { type Headers, v1As } from './helpers/v1.js';
 
 // A credential's declared daily volume: past it, 429 on every surface until midnight UTC, while the
@@ -439,49 +435,6 @@ describe('daily quotas while Redis fails', () => {
       await quota.close();
       await database.close();
     }
-  });
-});
-
-// The CLI as operators run it: a child process, on DATABASE_URL or an embedded folder of its own.
-describe('the admin CLI’s --daily-quota', () => {
-  let folder: string;
-  let env: NodeJS.ProcessEnv;
-  let closeDatabase: () => Promise<void> = async () => {};
-
-  beforeAll(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'portico-quota-cli-'));
-    const database = databaseUrl ? await isolatedDatabase() : undefined;
-    if (database) closeDatabase = () => database.close();
-    env = childEnv({ PORTICO_DATA_DIR: path.join(folder, 'data'), DATABASE_URL: database?.url });
-  });
-  afterAll(async () => {
-    await closeDatabase();
-    await rm(folder, { recursive: true, force: true });
-  });
-
-  it.each([
-    ['apikey', 'abc'],
-    ['client', '0'],
-  ])('%s create --daily-quota %s exits non-zero with a message', async (kind, value) => {
-    const result = await runTs(
-      'src/cli/admin.ts',
-      [
-        kind,
-        'create',
-        '--tenant',
-        '00000000-0000-7000-8000-000000000000',
-        '--name',
-        'x',
-        '--scopes',
-        'clients:read',
-        '--daily-quota',
-        value,
-      ],
-      env,
-    );
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/--daily-quota: must be a whole number of requests a day/);
   });
 });
 

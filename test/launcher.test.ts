@@ -168,7 +168,10 @@ describe.runIf(databaseUrl && redisUrl)('compiled start on Postgres and Redis', 
           { next: resolve, error: reject, complete: () => {} },
         );
       });
-      expect(result).toEqual({ data: { viewer: { tenantId: tenant.id } } });
+      expect(result).toEqual({
+        data: { viewer: { tenantId: tenant.id } },
+        extensions: { rateLimit: expect.any(Object) },
+      });
     } finally {
       await ws.dispose();
     }

@@ -189,6 +189,19 @@ export class Authenticator {
     };
   }
 
+  /**
+   * Whether a cached credential must be read again: it has a revocation marker, or the markers
+   * cannot be read (Redis fails) — then the database, which revocation writes first, decides.
+   */
+  async #mayBeRevoked(credential: Revocation): Promise<boolean> {
+    try {
+      return await this.#markers.isMarked(markerKey(credential));
+    } catch (error) {
+      this.deps.logger.debug({ err: error }, 'revocation markers unreadable: the credential is read again');
+      return true;
+    }
+  }
+
   async #cached<T>(
     cache: Map<string, Cached<T>>,
     credential: Revocation,
@@ -196,11 +209,7 @@ export class Authenticator {
   ): Promise<T> {
     const key = credential.publicId;
     const hit = cache.get(key);
-    if (
-      hit &&
-      Date.now() - hit.loadedAt < cacheTtlMs &&
-      !(await this.#markers.isMarked(markerKey(credential)))
-    ) {
+    if (hit && Date.now() - hit.loadedAt < cacheTtlMs && !(await this.#mayBeRevoked(credential))) {
       return hit.value;
     }
     const generation = this.#generation;

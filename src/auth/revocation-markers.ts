@@ -1,4 +1,5 @@
 import type { Broker } from '../platform/broker.js';
+import { brokerTimeoutMs, withTimeout } from '../platform/broker-fallback.js';
 
 interface Waiter {
   resolve: (marked: boolean) => void;
@@ -34,7 +35,7 @@ export class RevocationMarkers {
       this.#waiting = new Map();
       const keys = [...batch.keys()];
       try {
-        const values = await this.broker.getMany(keys);
+        const values = await withTimeout(this.broker.getMany(keys), brokerTimeoutMs);
         keys.forEach((key, index) => {
           for (const waiter of batch.get(key) ?? []) waiter.resolve(values[index] != null);
         });

@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { Broker } from '../platform/broker.js';
+import type { BrokerFallback } from '../platform/broker-fallback.js';
 import { issueAccessToken } from './access-tokens.js';
 import { clientAssertionType, jwtBearerGrantType, verifyAssertion } from './client-assertion.js';
 import { findOAuthClientByClientId } from './oauth-clients.repository.js';
@@ -13,6 +14,11 @@ import type { SigningKeyring } from './signing-keys.js';
 export interface TokenEndpointDeps {
   db: Kysely<DB>;
   broker: Broker;
+  /**
+   * The failed-attempt counters: shared through Redis, and per instance while it fails (the
+   * single-use assertion ids stay on `broker`: an assertion whose use cannot be recorded is refused).
+   */
+  throttles: BrokerFallback;
   keyring: SigningKeyring;
   issuer: string;
 }
@@ -80,7 +86,7 @@ export async function handleTokenRequest(
   const basic = parseBasic(request.authorization);
   const claimedClient =
     basic?.clientId ?? fields.client_id ?? unverifiedIssuer(fields.client_assertion ?? fields.assertion);
-  await refuseIfThrottled(deps.broker, claimedClient, request.ip);
+  await refuseIfThrottled(deps.throttles, claimedClient, request.ip);
   try {
     return await grant(deps, fields, basic);
   } catch (error) {
@@ -88,10 +94,12 @@ export async function handleTokenRequest(
       error instanceof OAuthError &&
       (error.error === 'invalid_client' || error.error === 'invalid_grant')
     ) {
-      await Promise.all([
-        claimedClient && deps.broker.increment(`oauth-failures:client:${claimedClient}`, failureWindowMs),
-        deps.broker.increment(`oauth-failures:address:${request.ip}`, failureWindowMs),
-      ]);
+      await deps.throttles.run((broker) =>
+        Promise.all([
+          claimedClient && broker.increment(`oauth-failures:client:${claimedClient}`, failureWindowMs),
+          broker.increment(`oauth-failures:address:${request.ip}`, failureWindowMs),
+        ]),
+      );
     }
     throw error;
   }
@@ -231,11 +239,17 @@ function unverifiedIssuer(assertion: string | undefined): string | undefined {
   }
 }
 
-async function refuseIfThrottled(broker: Broker, clientId: string | undefined, ip: string): Promise<void> {
-  const [byClient, byAddress] = await Promise.all([
-    clientId ? broker.get(`oauth-failures:client:${clientId}`) : null,
-    broker.get(`oauth-failures:address:${ip}`),
-  ]);
+async function refuseIfThrottled(
+  throttles: BrokerFallback,
+  clientId: string | undefined,
+  ip: string,
+): Promise<void> {
+  const [byClient, byAddress] = await throttles.run((broker) =>
+    Promise.all([
+      clientId ? broker.get(`oauth-failures:client:${clientId}`) : null,
+      broker.get(`oauth-failures:address:${ip}`),
+    ]),
+  );
   if (Number(byClient ?? 0) >= maxFailuresPerClient || Number(byAddress ?? 0) >= maxFailuresPerAddress) {
     throw new OAuthError('invalid_request', 'too many failed attempts; retry later', failureWindowMs / 1000);
   }

@@ -9,6 +9,8 @@ import {
   type TokenEndpointDeps,
   tokenEndpointUrl,
 } from '../auth/token-endpoint.js';
+import { BrokerFallback } from '../platform/broker-fallback.js';
+import type { Logger } from '../platform/logger.js';
 import { classifyError } from './error-classification.js';
 
 function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
@@ -21,8 +23,14 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
 /** The token endpoint (RFC 6749, RFC 7523), server metadata (RFC 8414) and the public keys. */
 export function registerOAuthRoutes(
   app: FastifyInstance,
-  deps: TokenEndpointDeps & { keyring: SigningKeyring },
+  deps: Omit<TokenEndpointDeps, 'throttles'> & { keyring: SigningKeyring; logger: Logger },
 ): void {
+  const throttles = new BrokerFallback({
+    broker: deps.broker,
+    logger: deps.logger,
+    what: 'token-endpoint throttles',
+  });
+  app.addHook('onClose', () => throttles.close());
   app.register(async (oauth) => {
     // Token responses and errors must never be cached (RFC 6749 §5.1).
     oauth.addHook('onSend', async (_request, reply) => {
@@ -42,11 +50,14 @@ export function registerOAuthRoutes(
         .send({ error: 'invalid_request', error_description: problem.detail });
     });
     oauth.post('/oauth/token', async (request) =>
-      handleTokenRequest(deps, {
-        body: request.body,
-        authorization: request.headers.authorization,
-        ip: request.ip,
-      }),
+      handleTokenRequest(
+        { ...deps, throttles },
+        {
+          body: request.body,
+          authorization: request.headers.authorization,
+          ip: request.ip,
+        },
+      ),
     );
   });
 

@@ -128,6 +128,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       broker: deps.broker,
       keyring: surfaces.keyring,
       issuer: deps.config.publicUrl,
+      logger: deps.logger,
     });
     registerGraphQLRoutes(
       app,

@@ -3,7 +3,7 @@ import type { Logger } from './logger.js';
 import { MemoryBroker } from './memory-broker.js';
 
 /** A broker call slower than this counts as a failure: a request never waits on a sick Redis. */
-const brokerTimeoutMs = 1_000;
+export const brokerTimeoutMs = 1_000;
 /** After a failure, how long the in-process broker answers before Redis is tried again. */
 const retryBrokerAfterMs = 5_000;
 
@@ -63,7 +63,8 @@ export class BrokerFallback {
   }
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** `promise`, or a rejection once `ms` have passed without an answer. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);

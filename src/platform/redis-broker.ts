@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Broker, TokenBucket, TokenBucketResult } from './broker.js';
+import { brokerTimeoutMs, withTimeout } from './broker-fallback.js';
 
 // The same rule as refill() in broker.ts, run atomically inside Redis on Redis's clock so every
 // instance shares one bucket whatever their own clocks say.
@@ -148,7 +149,12 @@ export class RedisBroker implements Broker {
     await this.#redis.ping();
   }
 
+  /** Quits politely, or drops the connections when Redis does not answer: a stop never waits on it. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.#redis.quit(), this.#subscriber?.quit()]);
+    const connections = [this.#redis, ...(this.#subscriber ? [this.#subscriber] : [])];
+    const quit = Promise.allSettled(connections.map((redis) => redis.quit()));
+    await withTimeout(quit, brokerTimeoutMs).catch(() => {
+      for (const redis of connections) redis.disconnect();
+    });
   }
 }
