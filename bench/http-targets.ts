@@ -8,7 +8,7 @@ import type { Authenticator } from '../src/auth/authenticator.js';
 import { schema } from '../src/graphql/schema.js';
 import type { DailyQuota } from '../src/http/daily-quota.js';
 import { registerGraphQLRoutes } from '../src/http/graphql.routes.js';
-import type { RateLimiter } from '../src/http/rate-limit.js';
+import type { RateLimitDecision, RateLimiter } from '../src/http/rate-limit.js';
 
 const kind = process.argv[2];
 const body = JSON.stringify({ status: 'ok' });
@@ -40,7 +40,12 @@ async function listen(): Promise<number> {
         scopes: new Set(),
       };
       const authenticator = { authenticate: async () => viewer } as unknown as Authenticator;
-      const unlimited = { enforce: async () => {} } as unknown as RateLimiter;
+      const always: RateLimitDecision = {
+        policy: { perMinute: 1e9, burst: 1e9 },
+        tokens: 1,
+        result: { allowed: true, remaining: 1e9, retryAfterMs: 0, resetMs: 0 },
+      };
+      const unlimited = { enforce: async () => always, take: async () => always } as unknown as RateLimiter;
       const noQuota = { admit: async () => {} } as unknown as DailyQuota;
       if (kind === 'yoga-fastify') {
         // biome-ignore lint/suspicious/noExplicitAny: the bench's Yoga has no Portico context.
