@@ -280,6 +280,20 @@ describe.each(engines)('Idempotency-Key (%s)', (engine) => {
     expect(keys).toHaveLength(1);
   });
 
+  it('is documented: v1 writes take the header, v2 and v3 writes say they ignore it', async () => {
+    const document = await (await fetch(`${app.url}/openapi.json`)).json();
+    const create = document.paths['/v1/clients'].post;
+    expect(create.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['409', '422']));
+    expect(create.responses['201'].headers).toHaveProperty('Idempotent-Replayed');
+    for (const path of ['/api/v2/clients', '/api/v3/instruments']) {
+      expect(document.paths[path].post.description).toContain('ignores Idempotency-Key');
+      expect(document.paths[path].post.parameters ?? []).not.toContainEqual({
+        $ref: '#/components/parameters/IdempotencyKey',
+      });
+    }
+  });
+
   it('leaves v2 and v3 alone: they ignore the header', async () => {
     const key = randomUUID();
     const send = (path: string) =>

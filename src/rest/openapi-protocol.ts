@@ -223,7 +223,6 @@ function document(operation: Operation, method: string): void {
   if ((method === 'patch' || method === 'delete') && responses['412']) {
     parameters.push({ $ref: '#/components/parameters/IfMatch' });
   }
-  if (stateChanging.has(method)) documentIdempotency(operation);
   if (method === 'post' && responses['201']) {
     responses['201'].headers = { Location: { $ref: '#/components/headers/Location' } };
   }
@@ -232,6 +231,7 @@ function document(operation: Operation, method: string): void {
     if (method === 'patch') body['application/merge-patch+json'] = body['application/json'];
     responses['413'] = problem(413);
   }
+  if (stateChanging.has(method)) documentIdempotency(operation);
   responses['500'] = problem(500);
   documentRateLimit(operation, problem);
   if (parameters.length === 0) delete operation.parameters;
