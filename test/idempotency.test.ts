@@ -280,6 +280,21 @@ describe.each(engines)('Idempotency-Key (%s)', (engine) => {
     expect(keys).toHaveLength(1);
   });
 
+  it('holds announcements until the request transaction commits, and drops them when it rolls back', async () => {
+    const seen: string[] = [];
+    const committed = await app.database.beginRequestTransaction();
+    await committed.run(async () => app.database.afterCommit(() => seen.push('committed')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual([]);
+    await committed.commit();
+    await vi.waitFor(() => expect(seen).toEqual(['committed']));
+    const rolledBack = await app.database.beginRequestTransaction();
+    await rolledBack.run(async () => app.database.afterCommit(() => seen.push('rolled back')));
+    await rolledBack.rollback();
+    app.database.afterCommit(() => seen.push('outside a request transaction'));
+    await vi.waitFor(() => expect(seen).toEqual(['committed', 'outside a request transaction']));
+  });
+
   it('is documented: v1 writes take the header, v2 and v3 writes say they ignore it', async () => {
     const document = await (await fetch(`${app.url}/openapi.json`)).json();
     const create = document.paths['/v1/clients'].post;

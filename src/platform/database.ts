@@ -30,6 +30,8 @@ export interface Database {
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** A transaction that takes over every statement `db` runs inside its `run` (request-transaction.ts). */
   beginRequestTransaction(): Promise<RequestTransaction>;
+  /** Runs `task` once the caller's writes are committed (request-transaction.ts). */
+  afterCommit(task: () => unknown): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     background: new Kysely<DB>({ dialect }),
     listen: (channel, onNotify) => listeners.listen(channel, onNotify),
     beginRequestTransaction: () => requests.begin(),
+    afterCommit: (task) => requests.afterCommit(task),
     close: async () => {
       await listeners.close();
       await db.destroy();
@@ -132,6 +135,7 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
       };
     },
     beginRequestTransaction: () => requests.begin(),
+    afterCommit: (task) => requests.afterCommit(task),
     close: () => db.destroy(),
   };
 }

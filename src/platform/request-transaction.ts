@@ -35,6 +35,8 @@ interface Scope {
   /** Transactions inside one request take turns: their savepoints must nest. */
   turns: Mutex;
   releaseTurn?: () => void;
+  /** Run once the transaction commits; dropped if it rolls back. */
+  afterCommit: (() => unknown)[];
 }
 
 /**
@@ -66,6 +68,17 @@ export class RequestTransactionDialect implements Dialect {
     return driver;
   }
 
+  /**
+   * Runs `task` once what this async context wrote is committed: at once outside a request
+   * transaction, after its commit inside one, never if it rolls back. For announcements (a wake-up,
+   * a cache eviction) that other instances must not act on before the change is visible.
+   */
+  afterCommit(task: () => unknown): void {
+    const scope = this.#scopes.getStore();
+    if (scope?.open) scope.afterCommit.push(task);
+    else runQuietly(task);
+  }
+
   /** Opens a transaction on a connection of its own (on the embedded engine, the only one). */
   async begin(): Promise<RequestTransaction> {
     const driver = this.#driver;
@@ -77,7 +90,14 @@ export class RequestTransactionDialect implements Dialect {
       await driver.inner.releaseConnection(connection);
       throw error;
     }
-    const scope: Scope = { connection, open: true, savepoints: [], next: 0, turns: new Mutex() };
+    const scope: Scope = {
+      connection,
+      open: true,
+      savepoints: [],
+      next: 0,
+      turns: new Mutex(),
+      afterCommit: [],
+    };
     const end = async (statement: 'commit' | 'rollback') => {
       if (!scope.open) return;
       scope.open = false;
@@ -87,6 +107,7 @@ export class RequestTransactionDialect implements Dialect {
       } finally {
         await driver.inner.releaseConnection(connection);
       }
+      if (statement === 'commit') for (const task of scope.afterCommit) runQuietly(task);
     };
     return {
       run: (work) => this.#scopes.run(scope, work),
@@ -94,6 +115,13 @@ export class RequestTransactionDialect implements Dialect {
       rollback: () => end('rollback'),
     };
   }
+}
+
+/** Announcements are best effort: each handles its own failure, and none may fail a request. */
+function runQuietly(task: () => unknown): void {
+  void Promise.resolve()
+    .then(task)
+    .catch(() => {});
 }
 
 class ScopedDriver implements Driver {

@@ -194,19 +194,16 @@ export function registerApiKeyRoutes(
         response: { 200: apiKey, ...problemResponses([400, 404, 415]) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const body = request.body as z.infer<typeof updateBody>;
       const changes: ApiKeyChanges = {};
       if (body.name !== undefined) changes.name = body.name;
       if (body.description !== undefined) changes.description = body.description;
       if (body.daily_quota !== undefined) changes.daily_quota = body.daily_quota;
       const key = await renameKey(db, request.viewer, request.params.id, changes);
-      if (changes.daily_quota !== undefined) {
-        // Now, and again once the answer is out: under an Idempotency-Key the change commits only
-        // as the answer is sent, and a quota read before that must not be kept.
-        await deps.dailyQuota.changed(key.id);
-        reply.raw.once('finish', () => void deps.dailyQuota.changed(key.id));
-      }
+      // Once committed: under an Idempotency-Key the change commits only as the answer is sent,
+      // and an instance that read the quota before that must not keep it.
+      if (changes.daily_quota !== undefined) deps.database.afterCommit(() => deps.dailyQuota.changed(key.id));
       return present(key);
     },
   );

@@ -278,13 +278,15 @@ export function registerWebhookRoutes(
   });
   const present = (row: EndpointRow) => endpointRecord(row);
   const base = (id: string) => `/v1/webhooks/${id}`;
-  /** Delivery workers poll too; this only spares them the wait. */
+  /** Delivery workers poll too; this only spares them the wait, once the deliveries are committed. */
   const wake = async (request: FastifyRequest) => {
-    try {
-      await deps.webhooks.broker.publish(deliveriesChannel, request.viewer.tenantId);
-    } catch (error) {
-      request.log.warn({ err: error }, 'could not tell delivery workers about new deliveries');
-    }
+    deps.database.afterCommit(async () => {
+      try {
+        await deps.webhooks.broker.publish(deliveriesChannel, request.viewer.tenantId);
+      } catch (error) {
+        request.log.warn({ err: error }, 'could not tell delivery workers about new deliveries');
+      }
+    });
   };
   const jwks = async (tenantId: string) => {
     await ensureSigningKey(db, deps.webhooks.box, tenantId);
