@@ -1,22 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../platform/broker.js';
+import { withTimeout } from '../platform/broker-fallback.js';
 import type { Database } from '../platform/database.js';
 import type { Metrics } from '../platform/metrics.js';
 
 const probeTimeoutMs = 2000;
 
 async function probe(check: () => Promise<void>): Promise<'ok' | string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${probeTimeoutMs} ms`)), probeTimeoutMs);
-  });
   try {
-    await Promise.race([check(), timeout]);
+    await withTimeout(check(), probeTimeoutMs);
     return 'ok';
   } catch (error) {
     return (error as Error).message || 'unreachable';
-  } finally {
-    clearTimeout(timer);
   }
 }
 
