@@ -210,6 +210,20 @@ export interface EventStreams {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ExtractFiles {
+  checksum: string;
+  created_at: Generated<Timestamp>;
+  job_id: string;
+  oid: number;
+  size: Int8;
+}
+
+export interface ExtractRows {
+  data: Json;
+  job_id: string;
+  ordinal: Int8;
+}
+
 export interface IdempotencyKeys {
   created_at: Generated<Timestamp>;
   credential_id: string;
@@ -320,16 +334,21 @@ export interface Jobs {
   created_by: string | null;
   dataset: string;
   error: Json | null;
+  expires_at: Timestamp | null;
   finished_at: Timestamp | null;
   id: Generated<string>;
   kind: string;
+  last_error: string | null;
   locked_by: string | null;
   locked_until: Timestamp | null;
   max_attempts: Generated<number>;
   params: Generated<Json>;
+  progress: Json | null;
   result: Json | null;
   run_at: Generated<Timestamp>;
+  started_at: Timestamp | null;
   status: Generated<string>;
+  subject_id: string | null;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
   white_label_id: string | null;
@@ -649,6 +668,8 @@ export interface DB {
   depositories: Depositories;
   event_streams: EventStreams;
   events: Events;
+  extract_files: ExtractFiles;
+  extract_rows: ExtractRows;
   idempotency_keys: IdempotencyKeys;
   industries: Industries;
   instrument_holdings: InstrumentHoldings;

@@ -9,10 +9,14 @@ import { EventDispatcher } from './events/dispatcher.js';
 import { attachGraphQLWebSocket } from './graphql/websocket.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { DailyQuota } from './http/daily-quota.js';
-import { IdempotencyRecords, scheduleIdempotencyPruning } from './http/idempotency/idempotency-records.js';
+import { IdempotencyRecords, idempotencyPruning } from './http/idempotency/idempotency-records.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { buildServer } from './http/server.js';
 import { UsageRecorder } from './http/usage-recorder.js';
+import { calculationJob } from './jobs/calculations/calculation.job.js';
+import { extractJob } from './jobs/extracts/extract.job.js';
+import { type JobDeps, openExtractStore } from './jobs/job-deps.js';
+import { JobRunner } from './jobs/job-runner.js';
 import type { Broker } from './platform/broker.js';
 import { createBroker } from './platform/create-broker.js';
 import { lockDataDir } from './platform/data-dir.js';
@@ -52,6 +56,8 @@ export interface App {
   dispatcher?: EventDispatcher;
   /** Sends webhook deliveries (absent with ROLE=api). */
   deliveryWorker?: DeliveryWorker;
+  /** Runs extracts and calculations (absent with ROLE=api). */
+  jobRunner?: JobRunner;
   /** Where the server listens, e.g. http://127.0.0.1:4000. */
   url: string;
   sandbox?: { credentials: SandboxCredentials; created: boolean; file: string };
@@ -145,6 +151,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       metrics.observeLimits(limits);
       const idempotency = new IdempotencyRecords({ database, box });
       return {
+        jobs,
         yoga: createGraphQLServer({ database, broker, logger, config, idempotency }),
         authenticator,
         dailyQuota,
@@ -158,11 +165,16 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
 
     const sandbox = wantsSandbox ? await ensureSandbox(database.db, config.dataDir) : undefined;
+    const jobs: JobDeps = {
+      broker,
+      publicUrl: config.publicUrl,
+      store: openExtractStore(config, database),
+    };
 
-    // Background work: numbering and publishing the event log, sending webhooks, pruning
-    // idempotency records.
+    // Background work: numbering and publishing the event log, sending webhooks, running jobs.
     let dispatcher: EventDispatcher | undefined;
     let deliveryWorker: DeliveryWorker | undefined;
+    let jobRunner: JobRunner | undefined;
     if (config.role !== 'api') {
       const events = new EventDispatcher({
         database,
@@ -181,9 +193,30 @@ export async function startApp(options: AppOptions): Promise<App> {
       cleanups.push(() => events.stop());
       await deliveries.start();
       cleanups.push(() => deliveries.stop());
+      const runner = new JobRunner({
+        database,
+        broker,
+        logger,
+        leaseMs: config.jobs.leaseMs,
+        concurrency: config.jobs.concurrency,
+        handlers: {
+          extract: extractJob({
+            db: database.background,
+            store: jobs.store,
+            publicUrl: config.publicUrl,
+            ttlMs: config.extracts.ttlMs,
+            batchRows: config.extracts.batchRows,
+            batchDelayMs: config.extracts.batchDelayMs,
+          }),
+          calculation: calculationJob({ db: database.background, publicUrl: config.publicUrl }),
+        },
+        maintenance: [idempotencyPruning],
+      });
+      await runner.start();
+      cleanups.push(() => runner.stop());
       dispatcher = events;
       deliveryWorker = deliveries;
-      cleanups.push(scheduleIdempotencyPruning({ db: database.background, logger }));
+      jobRunner = runner;
     }
     // The child made it, so its secret is new and shown this once.
     if (sandbox && preparedInChild) sandbox.created = true;
@@ -225,6 +258,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       metrics,
       ...(dispatcher ? { dispatcher } : {}),
       ...(deliveryWorker ? { deliveryWorker } : {}),
+      ...(jobRunner ? { jobRunner } : {}),
       url,
       ...(sandbox ? { sandbox } : {}),
       close: cleanup,

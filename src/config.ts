@@ -129,6 +129,23 @@ const schema = z.object({
   GRAPHQL_WS_MAX_OPERATIONS: z.preprocess(blankAsUnset, positiveInt('operations').default(20)),
   /** How often live subscriptions look in the log for events whose publication they missed. */
   GRAPHQL_SUBSCRIPTION_CATCH_UP_MS: z.preprocess(blankAsUnset, positiveInt('milliseconds').default(5_000)),
+  /** How long a claimed job is a worker's before another may take it over (renewed while it runs). */
+  JOB_LEASE_SECONDS: z.preprocess(blankAsUnset, positiveInt('seconds').default(60)),
+  /** Jobs one worker runs at once. */
+  JOB_CONCURRENCY: z.preprocess(blankAsUnset, positiveInt('jobs').default(2)),
+  /** How long an extract's file can be downloaded (7 days). */
+  EXTRACT_TTL_SECONDS: z.preprocess(blankAsUnset, positiveInt('seconds').default(7 * 24 * 60 * 60)),
+  /** Where extract files are kept: a directory, or Postgres large objects (the default with DATABASE_URL). */
+  EXTRACT_STORAGE: z.preprocess(
+    blankAsUnset,
+    z.enum(['directory', 'large-object'], { error: 'expected directory or large-object' }).optional(),
+  ),
+  /** Rows an extract writes between progress records. */
+  EXTRACT_BATCH_ROWS: z.preprocess(blankAsUnset, positiveInt('rows').default(1000)),
+  /** A pause between an extract's batches, to spread its load on a busy database. */
+  EXTRACT_BATCH_DELAY_MS: z.preprocess(blankAsUnset, nonNegativeInt('milliseconds').default(0)),
+  /** The directory of EXTRACT_STORAGE=directory (default: extracts/ in the data folder). */
+  EXTRACTS_DIR: z.preprocess(blankAsUnset, z.string().optional()),
   PORTICO_ENCRYPTION_KEY: z.preprocess(
     blankAsUnset,
     z
@@ -188,6 +205,16 @@ export interface Config {
   graphql: GraphQLLimits;
   /** True when no DATABASE_URL is set: PGlite in the data folder, in-process pub/sub. */
   embedded: boolean;
+  /** The job runner (extracts, calculations). */
+  jobs: { leaseMs: number; concurrency: number };
+  /** Extract files: where they are kept and for how long. */
+  extracts: {
+    ttlMs: number;
+    storage: 'directory' | 'large-object';
+    dir: string;
+    batchRows: number;
+    batchDelayMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -246,5 +273,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       subscriptionCatchUpMs: e.GRAPHQL_SUBSCRIPTION_CATCH_UP_MS,
     },
     embedded: e.DATABASE_URL === undefined,
+    jobs: { leaseMs: e.JOB_LEASE_SECONDS * 1000, concurrency: e.JOB_CONCURRENCY },
+    extracts: {
+      ttlMs: e.EXTRACT_TTL_SECONDS * 1000,
+      // Embedded, the data folder is the one place everything lives; with Postgres, large objects
+      // are readable from every instance, which a local directory is not.
+      storage: e.EXTRACT_STORAGE ?? (e.DATABASE_URL === undefined ? 'directory' : 'large-object'),
+      dir: path.resolve(e.EXTRACTS_DIR ?? path.join(e.PORTICO_DATA_DIR, 'extracts')),
+      batchRows: e.EXTRACT_BATCH_ROWS,
+      batchDelayMs: e.EXTRACT_BATCH_DELAY_MS,
+    },
   };
 }

@@ -5,10 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DB } from '../db/types.js';
 import { allScopes } from '../src/auth/scopes.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
-import {
-  pruneIdempotencyRecords,
-  scheduleIdempotencyPruning,
-} from '../src/http/idempotency/idempotency-records.js';
+import { pruneIdempotencyRecords } from '../src/http/idempotency/idempotency-records.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { apiKeyFor } from './helpers/credentials.js';
 import { engines, isolatedDatabase } from './helpers/database.js';
@@ -241,20 +238,14 @@ describe.each(engines)('Idempotency-Key (%s)', (engine) => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('key', '=', key)
       .execute();
-    // The workers' pruning job takes it.
-    const stop = scheduleIdempotencyPruning({ db: app.database.db, logger: app.logger, everyMs: 20 });
-    try {
-      await vi.waitFor(async () => {
-        const left = await app.database.db
-          .selectFrom('idempotency_keys')
-          .select('key')
-          .where('key', '=', key)
-          .execute();
-        expect(left).toEqual([]);
-      });
-    } finally {
-      await stop();
-    }
+    // The job runner's upkeep takes it.
+    await app.jobRunner?.upkeep({ force: true });
+    const left = await app.database.db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('key', '=', key)
+      .execute();
+    expect(left).toEqual([]);
     expect(await pruneIdempotencyRecords(app.database.db)).toBe(0);
   });
 

@@ -12,6 +12,7 @@ import * as eventStreams from '../db/migrations/0007-event-streams.js';
 import * as tenantRateLimits from '../db/migrations/0008-tenant-rate-limits.js';
 import * as credentialQuotas from '../db/migrations/0009-credential-quotas.js';
 import * as idempotencyRecords from '../db/migrations/0010-idempotency-records.js';
+import * as jobRunner from '../db/migrations/0011-job-runner.js';
 import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { write } from '../src/domain/write.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
@@ -30,6 +31,7 @@ const allMigrations = [
   '0008-tenant-rate-limits',
   '0009-credential-quotas',
   '0010-idempotency-records',
+  '0011-job-runner',
 ];
 
 /** A migrator over the same migrations as src/platform/migrator.ts, for stepping down and to a target. */
@@ -46,6 +48,7 @@ function stepper(db: Kysely<any>): Migrator {
     '0008-tenant-rate-limits': tenantRateLimits,
     '0009-credential-quotas': credentialQuotas,
     '0010-idempotency-records': idempotencyRecords,
+    '0011-job-runner': jobRunner,
   };
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }

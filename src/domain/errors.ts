@@ -64,7 +64,7 @@ export function zodIssues(
 ): Issue[] {
   return error.issues.flatMap((issue): Issue[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: key, message: unknownKey(key) }));
+      return issue.keys.map((key) => ({ field: fieldOf([...issue.path, key]), message: unknownKey(key) }));
     }
     // Absent, whatever the schema would have said about a wrong value (an enum lists its values).
     const missing = valueAt(input, issue.path) === undefined;
@@ -77,6 +77,15 @@ export class ConflictError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ConflictError';
+  }
+}
+
+/** Something that existed and is gone for good: an expired extract's file. */
+export class GoneError extends Error {
+  readonly code = 'gone';
+  constructor(message: string) {
+    super(message);
+    this.name = 'GoneError';
   }
 }
 

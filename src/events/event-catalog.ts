@@ -84,13 +84,17 @@ export const eventTypes = Object.keys(eventCatalog) as EventType[];
 
 /**
  * The scope a reader needs to see an event besides events:read: the read scope of the resource's
- * family for domain events, keys:manage for credentials and tenancy, none for the rest.
+ * family for domain events, keys:manage for credentials and tenancy, the scope that starts a job
+ * for its outcome, none for the rest.
  */
 export function scopeForEvent(type: EventType): Scope | undefined {
   const resource = resourceOf(type);
   const described = describedResources().find((candidate) => kebab(candidate.name) === resource);
   if (described) return `${described.family}:read`;
   if (resource.startsWith('custodian-')) return 'accounts:read';
+  // Job outcomes: whoever may ask for the job may hear how it ended.
+  if (resource === 'extract') return 'extracts:write';
+  if (resource === 'calculation') return 'performance:read';
   if (['api-key', 'oauth-client', 'tenant', 'white-label'].includes(resource)) return 'keys:manage';
   if (resource === 'webhook-endpoint') return 'webhooks:manage';
   return undefined;

@@ -4,6 +4,7 @@ import '../domain/resources/described-resources.js';
 import './scalars.graphql.js';
 import './errors.graphql.js';
 import './api-keys.graphql.js';
+import './jobs.graphql.js';
 import './server-info.graphql.js';
 import './viewer.graphql.js';
 import './subscriptions.graphql.js';

@@ -13,8 +13,11 @@ declare module 'fastify' {
     viewer: Viewer;
   }
   interface FastifyContextConfig {
-    /** The scope a route needs; every route on an authenticated surface declares one. */
-    scope?: Scope;
+    /**
+     * The scope a route needs; every route on an authenticated surface declares one. A list means
+     * any one of them, and the handler narrows by what it reads (an extract needs its dataset's).
+     */
+    scope?: Scope | readonly Scope[];
   }
 }
 
@@ -53,6 +56,8 @@ export function authenticatedSurface(
     if (request.is404) return;
     const scope = request.routeOptions.config.scope;
     if (!scope) throw new Error(`Route ${request.routeOptions.url} declares no scope`);
-    requireScope(request.viewer, scope);
+    if (typeof scope === 'string') requireScope(request.viewer, scope);
+    else if (!scope.some((one) => request.viewer.scopes.has(one)))
+      requireScope(request.viewer, scope[0] as Scope);
   });
 }

@@ -1,7 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError, bearerChallenge, InsufficientScopeError } from '../auth/viewer.js';
-import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/errors.js';
+import {
+  ConflictError,
+  GoneError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '../domain/errors.js';
 import { ExpiredCursorError } from '../events/event-log.js';
 import { QuotaExceededError } from './daily-quota.js';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './idempotency/idempotency-key.js';
@@ -104,6 +110,9 @@ export function classifyDomainError(error: unknown): ClassifiedError | undefined
       dailyQuota: { quota: error.quota, resetsAt: error.resetsAt.toISOString() },
       internal: false,
     };
+  }
+  if (error instanceof GoneError) {
+    return { status: 410, code: error.code, title: 'Gone', detail: error.message, internal: false };
   }
   if (error instanceof ExpiredCursorError) {
     return { status: 410, code: error.code, title: 'Gone', detail: error.message, internal: false };

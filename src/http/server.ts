@@ -5,6 +5,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { SigningKeyring } from '../auth/signing-keys.js';
 import type { Config } from '../config.js';
 import type { PorticoYoga } from '../graphql/yoga.js';
+import type { JobDeps } from '../jobs/job-deps.js';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
@@ -44,6 +45,7 @@ export interface ServerDeps {
     secrets: ServerSecrets;
     box: SecretBox;
     idempotency: IdempotencyRecords;
+    jobs: JobDeps;
   };
 }
 
@@ -146,6 +148,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       rateLimiter: surfaces.rateLimiter,
       secrets: surfaces.secrets,
       idempotency: surfaces.idempotency,
+      jobs: surfaces.jobs,
       rowCap: deps.config.rowCap,
       assetAliasSunset: deps.config.assetAliasSunset,
       publicUrl: deps.config.publicUrl,

@@ -9,6 +9,7 @@ import * as eventStreams from '../../db/migrations/0007-event-streams.js';
 import * as tenantRateLimits from '../../db/migrations/0008-tenant-rate-limits.js';
 import * as credentialQuotas from '../../db/migrations/0009-credential-quotas.js';
 import * as idempotencyRecords from '../../db/migrations/0010-idempotency-records.js';
+import * as jobRunner from '../../db/migrations/0011-job-runner.js';
 
 // Listed explicitly (not read from the folder) so the set is typed and identical under tsx and in a
 // compiled build. Names sort in the order they apply.
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-tenant-rate-limits': tenantRateLimits,
   '0009-credential-quotas': credentialQuotas,
   '0010-idempotency-records': idempotencyRecords,
+  '0011-job-runner': jobRunner,
 };
 
 /** Every migration this build knows, in the order they apply. */

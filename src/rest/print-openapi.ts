@@ -9,6 +9,7 @@ import '../domain/resources/described-resources.js';
 import type { DailyQuota } from '../http/daily-quota.js';
 import type { IdempotencyRecords } from '../http/idempotency/idempotency-records.js';
 import type { RateLimiter } from '../http/rate-limit.js';
+import type { JobDeps } from '../jobs/job-deps.js';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { SecretBox } from '../platform/secret-box.js';
@@ -34,6 +35,7 @@ registerRestSurfaces(app, {
   rateLimiter: unavailable<RateLimiter>('rateLimiter'),
   secrets: unavailable<ServerSecrets>('secrets'),
   idempotency: unavailable<IdempotencyRecords>('idempotency'),
+  jobs: unavailable<JobDeps>('jobs'),
   webhooks: {
     box: unavailable<SecretBox>('box'),
     broker: unavailable<Broker>('broker'),

@@ -3,6 +3,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { DailyQuota } from '../http/daily-quota.js';
 import type { IdempotencyRecords } from '../http/idempotency/idempotency-records.js';
 import type { RateLimiter } from '../http/rate-limit.js';
+import type { JobDeps } from '../jobs/job-deps.js';
 import type { Database } from '../platform/database.js';
 import type { ServerSecrets } from '../platform/server-secrets.js';
 import type { WebhookDeps } from '../webhooks/webhook-deps.js';
@@ -17,6 +18,7 @@ export interface RestDeps {
   rateLimiter: RateLimiter;
   secrets: ServerSecrets;
   idempotency: IdempotencyRecords;
+  jobs: JobDeps;
   rowCap: number;
   assetAliasSunset: Date;
   publicUrl: string;
@@ -34,6 +36,7 @@ export function registerRestSurfaces(app: FastifyInstance, deps: RestDeps): void
     secrets: deps.secrets,
     idempotency: deps.idempotency,
     webhooks: deps.webhooks,
+    jobs: deps.jobs,
   });
   for (const [prefix, served] of [
     ['/api/v2', [v2, assetAlias]],

@@ -6,6 +6,7 @@ import { envelopeOf } from '../events/envelope.js';
 import type { Broker } from '../platform/broker.js';
 import type { Database } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
+import { settleWithin } from '../platform/patience.js';
 import type { SecretBox } from '../platform/secret-box.js';
 import { deliveryBody } from './delivery-body.js';
 import { type DeliveryResponse, sendDelivery } from './delivery-http.js';
@@ -114,16 +115,7 @@ export class DeliveryWorker {
     this.#running = false;
     for (const stop of this.#stops.splice(0)) await stop();
     await this.#loop;
-    const finished = Promise.allSettled([...this.#inFlight]);
-    let timer: NodeJS.Timeout | undefined;
-    const patience = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.options.stopTimeoutMs ?? 10_000);
-    });
-    if ((await Promise.race([finished, patience])) === 'late') {
-      this.#abort.abort();
-      await finished;
-    }
-    clearTimeout(timer);
+    await settleWithin([...this.#inFlight], this.options.stopTimeoutMs ?? 10_000, () => this.#abort.abort());
   }
 
   /** Looks for due deliveries now (a wake-up, or a test that wants it). */

@@ -63,6 +63,19 @@ function matchingRows(
   return narrowed;
 }
 
+/**
+ * The caller's live rows that match the filters, as a query to build on: an extract copies them
+ * (src/jobs/extracts/extract-snapshot.ts) with the list routes' own narrowing.
+ */
+export function matchingRowsQuery(
+  db: ReadDb,
+  resource: ResourceDescription,
+  scope: TenantScope,
+  filters: FilterValues,
+): AnyQuery {
+  return matchingRows(db, resource, scope, filters);
+}
+
 /** `select id from a where tenant = ? and a.x in (select id from b where tenant = ? and b.y = value)`. */
 function throughIds(path: readonly { table: string; column: string }[], scope: TenantScope, value: unknown) {
   let inner: unknown = value;

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../../db/types.js';
+import type { MaintenanceTask } from '../../jobs/job-runner.js';
 import type { Database } from '../../platform/database.js';
-import type { Logger } from '../../platform/logger.js';
 import type { RequestTransaction } from '../../platform/request-transaction.js';
 import type { SecretBox } from '../../platform/secret-box.js';
 import {
@@ -177,26 +177,11 @@ export async function pruneIdempotencyRecords(db: Kysely<DB>): Promise<number> {
 }
 
 /**
- * The pruning job of workers: expired records go an hour at most after their 72 hours (a lookup
- * ignores them already, so the delay only costs disk). Returns its stop.
+ * The job runner's upkeep task: expired records go an hour at most after their 72 hours (a lookup
+ * ignores them already, so the delay only costs disk).
  */
-export function scheduleIdempotencyPruning(deps: {
-  db: Kysely<DB>;
-  logger: Logger;
-  everyMs?: number;
-}): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const prune = () => {
-    running = pruneIdempotencyRecords(deps.db)
-      .then((pruned) => {
-        if (pruned > 0) deps.logger.info({ pruned }, 'expired idempotency records pruned');
-      })
-      .catch((error) => deps.logger.warn({ err: error }, 'pruning idempotency records failed'));
-  };
-  const timer = setInterval(prune, deps.everyMs ?? 3_600_000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}
+export const idempotencyPruning: MaintenanceTask = {
+  name: 'idempotency records',
+  everyMs: 3_600_000,
+  run: pruneIdempotencyRecords,
+};

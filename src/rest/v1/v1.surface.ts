@@ -6,14 +6,17 @@ import { authenticatedSurface } from '../../http/authentication.js';
 import type { DailyQuota } from '../../http/daily-quota.js';
 import type { IdempotencyRecords } from '../../http/idempotency/idempotency-records.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
+import type { JobDeps } from '../../jobs/job-deps.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
 import type { WebhookDeps } from '../../webhooks/webhook-deps.js';
 import { acceptJsonBodies } from '../json-bodies.js';
 import { zodValidatorCompiler } from '../route-validation.js';
 import { registerApiKeyRoutes } from './api-keys.routes.js';
+import { registerCalculationRoutes } from './calculations.routes.js';
 import { entityTags } from './conditional-requests.js';
 import { registerEventRoutes } from './events.routes.js';
+import { registerExtractRoutes } from './extracts.routes.js';
 import { idempotentWrites } from './idempotent-writes.js';
 import { v1RequestCost } from './request-cost.js';
 import { registerResourceRoutes } from './resource.routes.js';
@@ -36,6 +39,7 @@ export async function v1Surface(
     secrets: ServerSecrets;
     idempotency: IdempotencyRecords;
     webhooks: WebhookDeps;
+    jobs: JobDeps;
   },
 ) {
   authenticatedSurface(v1, deps, v1ErrorHandler, v1RequestCost);
@@ -50,5 +54,7 @@ export async function v1Surface(
   registerUsageRoutes(v1, deps);
   registerWebhookRoutes(v1, deps);
   registerEventRoutes(v1, deps);
+  registerExtractRoutes(v1, deps);
+  registerCalculationRoutes(v1, deps);
   for (const resource of describedResources()) registerResourceRoutes(v1, deps, resource);
 }

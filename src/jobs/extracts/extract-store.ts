@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../../db/types.js';
+import { isUuid } from '../../domain/errors.js';
+
+// Where extract files live: a directory (one host, or a shared volume) or Postgres large objects
+// (nothing to mount; the database is the one shared thing every worker and API node has). A file
+// becomes visible only once complete, so a reader never gets the bytes of a crashed writer.
+
+export interface StoredFile {
+  size: number;
+  /** `sha256:<hex>` of the whole file. */
+  checksum: string;
+}
+
+/** One write at a time: await each call before the next. */
+export interface ExtractWriter {
+  write(chunk: string | Buffer): Promise<void>;
+  /** Makes the file visible to `open`, replacing any earlier one of the job. */
+  finish(): Promise<StoredFile>;
+  /** Drops what was written; a no-op once finished or aborted. */
+  abort(): Promise<void>;
+}
+
+export interface ExtractStore {
+  readonly kind: 'directory' | 'large-object';
+  /** Starts (or restarts from empty — a retried job rewrites its file) the file of job `id`. */
+  create(id: string): Promise<ExtractWriter>;
+  /** Bytes [start, end] inclusive (whole file when no range); undefined when there is no such file. */
+  open(id: string, range?: { start: number; end: number }): Promise<NodeJS.ReadableStream | undefined>;
+  /** No error if absent. */
+  remove(id: string): Promise<void>;
+}
+
+/** Bytes per lo_put / lo_get: few round trips, bounded memory. */
+const chunkSize = 1 << 20;
+
+/** Ids become file names and SQL uuids: anything but a UUID is refused before it reaches either. */
+function checkedId(id: string): string {
+  if (!isUuid(id)) throw new Error(`Extract file id must be a UUID, got ${JSON.stringify(id)}`);
+  return id.toLowerCase();
+}
+
+function bytesOf(chunk: string | Uint8Array): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+function tally() {
+  const digest = createHash('sha256');
+  let size = 0;
+  return {
+    add(bytes: Buffer) {
+      digest.update(bytes);
+      size += bytes.length;
+    },
+    result: (): StoredFile => ({ size, checksum: `sha256:${digest.digest('hex')}` }),
+  };
+}
+
+function checkedRange(range: { start: number; end: number } | undefined) {
+  if (range && !(Number.isSafeInteger(range.start) && range.start >= 0 && range.end >= range.start)) {
+    throw new RangeError(`Invalid byte range ${range.start}-${range.end}`);
+  }
+  return range;
+}
+
+type State = 'open' | 'finished' | 'aborted';
+
+function assertOpen(state: State): void {
+  if (state !== 'open') throw new Error(`The extract writer is already ${state}`);
+}
+
+const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+export function directoryStore(dir: string): ExtractStore {
+  const pathOf = (id: string) => path.join(dir, checkedId(id));
+  return {
+    kind: 'directory',
+    async create(id) {
+      const final = pathOf(id);
+      const part = `${final}.part`;
+      await mkdir(dir, { recursive: true });
+      // A rewrite hides the old file at once, as the large-object store does.
+      await rm(final, { force: true });
+      const handle = await open(part, 'w');
+      const bytes = tally();
+      let state: State = 'open';
+      return {
+        async write(chunk) {
+          assertOpen(state);
+          const data = bytesOf(chunk);
+          bytes.add(data);
+          await handle.writeFile(data);
+        },
+        async finish() {
+          assertOpen(state);
+          state = 'finished';
+          // Data on disk before the name says it is complete, and the new name on disk before we return.
+          await handle.sync();
+          await handle.close();
+          await rename(part, final);
+          await syncDirectory(dir);
+          return bytes.result();
+        },
+        async abort() {
+          if (state !== 'open') return;
+          state = 'aborted';
+          await handle.close().catch(() => {});
+          await rm(part, { force: true });
+        },
+      };
+    },
+    async open(id, range) {
+      const file = pathOf(id);
+      checkedRange(range);
+      // Through an open handle: a file removed or replaced after this still reads whole.
+      const handle = await open(file, 'r').catch((error) => {
+        if (missing(error)) return undefined;
+        throw error;
+      });
+      return handle?.createReadStream(range ? { start: range.start, end: range.end } : {});
+    },
+    async remove(id) {
+      const file = pathOf(id);
+      await Promise.all([rm(file, { force: true }), rm(`${file}.part`, { force: true })]);
+    },
+  };
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some platforms and file systems cannot fsync a directory; the rename is then as durable as they allow.
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Large objects through SQL functions only (lo_create, lo_put, lo_get, lo_unlink), which both
+ * node-postgres and PGlite run; extract_files maps a job to its object once the file is complete.
+ * The foreign key cascades the row, not the object, so everything that drops a row unlinks it.
+ */
+export function largeObjectStore(db: Kysely<DB>): ExtractStore {
+  /** Unlinks `oid` unless a row still points at it (a commit whose answer was lost may have written one). */
+  const unlinkOrphan = async (oid: number) => {
+    await sql`
+      select lo_unlink(m.oid) from pg_largeobject_metadata m
+      where m.oid = ${oid} and not exists (select 1 from extract_files f where f.oid = m.oid)
+    `.execute(db);
+  };
+  const unlinkIfPresent = async (executor: Kysely<DB>, oid: number) => {
+    await sql`select lo_unlink(m.oid) from pg_largeobject_metadata m where m.oid = ${oid}`.execute(executor);
+  };
+  const removeFile = async (id: string) => {
+    // A data-modifying CTE always runs to completion: row and object go together.
+    await sql`
+      with gone as (delete from extract_files where job_id = ${id} returning oid)
+      select lo_unlink(gone.oid) from gone
+      where exists (select 1 from pg_largeobject_metadata m where m.oid = gone.oid)
+    `.execute(db);
+  };
+  return {
+    kind: 'large-object',
+    async create(rawId) {
+      const id = checkedId(rawId);
+      await removeFile(id);
+      const created = await sql<{ oid: number | string }>`select lo_create(0) as oid`.execute(db);
+      const oid = Number(created.rows[0]!.oid);
+      const bytes = tally();
+      let pending: Buffer[] = [];
+      let pendingSize = 0;
+      let offset = 0;
+      let state: State = 'open';
+      const put = async (executor: Kysely<DB>, data: Buffer) => {
+        await sql`select lo_put(${oid}, ${offset}, ${data})`.execute(executor);
+        offset += data.length;
+      };
+      return {
+        async write(chunk) {
+          assertOpen(state);
+          const data = bytesOf(chunk);
+          bytes.add(data);
+          pending.push(data);
+          pendingSize += data.length;
+          if (pendingSize < chunkSize) return;
+          let rest = Buffer.concat(pending, pendingSize);
+          while (rest.length >= chunkSize) {
+            await put(db, rest.subarray(0, chunkSize));
+            rest = rest.subarray(chunkSize);
+          }
+          // A copy, so the large concatenation is not kept alive by its tail.
+          pending = rest.length > 0 ? [Buffer.from(rest)] : [];
+          pendingSize = rest.length;
+        },
+        async finish() {
+          assertOpen(state);
+          state = 'finished';
+          const file = bytes.result();
+          try {
+            await db.transaction().execute(async (trx) => {
+              if (pendingSize > 0) await put(trx, Buffer.concat(pending, pendingSize));
+              // Two writers of one job (a lease taken over) finishing at once: the second insert
+              // conflicts and that writer fails, dropping its object; one after the other, the last wins.
+              const replaced = await sql<{ oid: number | string }>`
+                delete from extract_files where job_id = ${id} returning oid
+              `.execute(trx);
+              await sql`
+                insert into extract_files (job_id, oid, size, checksum)
+                values (${id}, ${oid}, ${file.size}, ${file.checksum})
+              `.execute(trx);
+              for (const row of replaced.rows) await unlinkIfPresent(trx, Number(row.oid));
+            });
+          } catch (error) {
+            await unlinkOrphan(oid).catch(() => {});
+            throw error;
+          }
+          pending = [];
+          return file;
+        },
+        async abort() {
+          if (state !== 'open') return;
+          state = 'aborted';
+          pending = [];
+          await unlinkOrphan(oid);
+        },
+      };
+    },
+    async open(rawId, range) {
+      const id = checkedId(rawId);
+      checkedRange(range);
+      const found = await sql<{ oid: number | string; size: number | string }>`
+        select oid, size from extract_files where job_id = ${id}
+      `.execute(db);
+      const row = found.rows[0];
+      if (!row) return undefined;
+      const oid = Number(row.oid);
+      const start = range?.start ?? 0;
+      const end = Math.min(range?.end ?? Number.POSITIVE_INFINITY, Number(row.size) - 1);
+      async function* chunks() {
+        for (let position = start; position <= end; position += chunkSize) {
+          const length = Math.min(chunkSize, end - position + 1);
+          const read = await sql<{ data: Uint8Array }>`
+            select lo_get(${oid}, ${position}, ${length}) as data
+          `.execute(db);
+          yield bytesOf(read.rows[0]!.data);
+        }
+      }
+      return Readable.from(chunks(), { objectMode: false });
+    },
+    async remove(id) {
+      await removeFile(checkedId(id));
+    },
+  };
+}
