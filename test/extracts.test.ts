@@ -229,12 +229,15 @@ describe.each(engines)('extracts on %s', (engine) => {
   });
 });
 
-describe('extract expiry', () => {
+describe.each(engines)('extract expiry on %s', (engine) => {
   let app: TestApp;
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'portico-extracts-'));
-    app = await startTestApp({ env: { EXTRACTS_DIR: dir, EXTRACT_TTL_SECONDS: '1' } });
+    app = await startTestApp({
+      database: await isolatedDatabase(engine),
+      env: { EXTRACTS_DIR: dir, EXTRACT_STORAGE: 'directory', EXTRACT_TTL_SECONDS: '1' },
+    });
   });
   afterAll(async () => {
     await app?.close();

@@ -104,7 +104,10 @@ describe('demo data generator', () => {
     expect(isinCheckDigit('US037833100')).toBe(5);
     expect(isValidIsin('US0378331006')).toBe(false);
     expect(isValidIsin('us0378331005')).toBe(false);
-    const isins = data.instruments.map((instrument) => instrument.isin!);
+    // Only the cash instruments (FX series) have no ISIN.
+    for (const instrument of data.instruments)
+      expect(instrument.isin === null).toBe(instrument.kind === 'cash');
+    const isins = data.instruments.flatMap((instrument) => (instrument.isin ? [instrument.isin] : []));
     for (const isin of isins) expect(isValidIsin(isin), isin).toBe(true);
     expect(new Set(isins).size).toBe(isins.length);
 
@@ -117,8 +120,28 @@ describe('demo data generator', () => {
 
   it('covers the instrument kinds, currencies and coupon terms', () => {
     expect(new Set(data.instruments.map((i) => i.kind))).toEqual(
-      new Set(['bond', 'loan', 'equity', 'fund', 'etf']),
+      new Set(['bond', 'loan', 'equity', 'fund', 'etf', 'cash']),
     );
+    // One cash instrument per currency but EUR, priced in EUR at the demo rate on every price day.
+    const demoRates: Record<string, string> = {
+      USD: '0.920000',
+      GBP: '1.170000',
+      CHF: '1.040000',
+      NOK: '0.086000',
+      SEK: '0.088000',
+      DKK: '0.134000',
+    };
+    const cash = data.instruments.filter((i) => i.kind === 'cash');
+    expect(cash.map((i) => [i.currency, i.name])).toEqual(
+      Object.keys(demoRates).map((currency) => [currency, `${currency} cash`]),
+    );
+    const priceDays = [...new Set(data.instrument_prices.map((p) => p.price_date))].sort();
+    for (const instrument of cash) {
+      const prices = data.instrument_prices.filter((p) => p.instrument_id === instrument.id);
+      expect(prices.map((p) => [p.price_date, p.price, p.currency])).toEqual(
+        priceDays.map((day) => [day, demoRates[instrument.currency], 'EUR']),
+      );
+    }
     for (const instrument of data.instruments) {
       expect(['EUR', 'USD', 'GBP', 'CHF', 'NOK', 'SEK', 'DKK']).toContain(instrument.currency);
       if (instrument.kind === 'bond' || instrument.kind === 'loan') {
@@ -150,6 +173,7 @@ describe('demo data generator', () => {
       seen.add(key);
 
       const instrument = instruments.get(position.instrument_id)!;
+      expect(instrument.kind).not.toBe('cash');
       const isPar = instrument.kind === 'bond' || instrument.kind === 'loan';
       expect(position.quantity === null).toBe(isPar);
       expect(position.par === null).toBe(!isPar);

@@ -24,8 +24,10 @@ import { withLeiCheckDigits } from './lei.js';
 import type { Rng } from './random.js';
 import {
   type Currency,
+  cashCurrencies,
   companySuffix,
   countryCurrency,
+  eurMicrosPerUnit,
   industryCatalogue,
   issuerCountries,
 } from './reference-data.js';
@@ -187,6 +189,39 @@ export function buildMarket(rng: Rng, ids: IdSequence, spec: SizeSpec, asOf: Day
           currency: instrument.currency,
           external_reference: null,
         });
+      });
+    }
+  }
+
+  // The FX series: one cash instrument per currency besides EUR, priced in EUR at the fixed demo
+  // rate on every price day (1 unit = rate EUR). Cash is never held as a position (not a held kind),
+  // and drawing nothing from rng keeps every other row as it was.
+  for (const currency of cashCurrencies) {
+    const id = ids.next('instruments');
+    instrumentIndex++;
+    instrumentRows.push({
+      id,
+      tenant_id: tenantId,
+      isin: null,
+      name: `${currency} cash`,
+      kind: 'cash',
+      currency,
+      issuer_id: null,
+      maturity_date: null,
+      coupon_rate: null,
+      coupon_frequency: null,
+      external_reference: reference('SEC', instrumentIndex),
+    });
+    const rate = fixed(eurMicrosPerUnit[currency], 6);
+    for (const day of priceDays) {
+      priceRows.push({
+        id: ids.next('instrument_prices'),
+        tenant_id: tenantId,
+        instrument_id: id,
+        price_date: formatDay(day),
+        price: rate,
+        currency: 'EUR',
+        external_reference: null,
       });
     }
   }

@@ -17,6 +17,12 @@ export const eurMicrosPerUnit: Readonly<Record<Currency, bigint>> = {
   DKK: 134_000n,
 };
 
+/**
+ * Currencies with a cash instrument on the security master, each priced in EUR at its demo rate on
+ * every price day: the FX series valuations convert through (EUR to EUR needs none).
+ */
+export const cashCurrencies: readonly Currency[] = currencies.filter((currency) => currency !== 'EUR');
+
 export const countryCurrency: Readonly<Record<string, Currency>> = {
   DE: 'EUR',
   FR: 'EUR',

@@ -1,6 +1,8 @@
-// Every row count of a demo data set follows from the constants in this file alone, never from a
-// random draw, so the loader knows its totals before it starts (progress bar) and `plannedCounts`
-// can promise the benchmark minimums without generating anything.
+// Every row count of a demo data set follows from the constants in this file (and the list of cash
+// currencies), never from a random draw, so the loader knows its totals before it starts (progress
+// bar) and `plannedCounts` can promise the benchmark minimums without generating anything.
+
+import { cashCurrencies } from './reference-data.js';
 
 export type SeedSize = 'small' | 'large';
 
@@ -139,7 +141,9 @@ export type SeedTable = (typeof seedTables)[number];
 
 export function plannedCounts(size: SeedSize): Record<SeedTable, number> {
   const spec = sizes[size];
-  const instruments = heldKinds.reduce((sum, kind) => sum + spec.instruments[kind], 0);
+  // The held kinds, then one cash instrument per cash currency; every instrument has every price day.
+  const instruments =
+    heldKinds.reduce((sum, kind) => sum + spec.instruments[kind], 0) + cashCurrencies.length;
   const accounts = spec.clients * spec.accountsPerClient;
   const portfolios = spec.clients * spec.portfoliosPerClient;
   const entities = spec.legalEntitiesPerClient;

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
@@ -82,7 +82,8 @@ export function directoryStore(dir: string): ExtractStore {
     kind: 'directory',
     async create(id) {
       const final = pathOf(id);
-      const part = `${final}.part`;
+      // Each writer its own part: a worker that outlived its lease never writes into its successor's.
+      const part = `${final}.${randomUUID()}.part`;
       await mkdir(dir, { recursive: true });
       // A rewrite hides the old file at once, as the large-object store does.
       await rm(final, { force: true });
@@ -126,7 +127,17 @@ export function directoryStore(dir: string): ExtractStore {
     },
     async remove(id) {
       const file = pathOf(id);
-      await Promise.all([rm(file, { force: true }), rm(`${file}.part`, { force: true })]);
+      // With the file, any part a crashed writer left behind.
+      const names = await readdir(dir).catch((error) => {
+        if (missing(error)) return [] as string[];
+        throw error;
+      });
+      const parts = names.filter(
+        (name) => name.startsWith(`${path.basename(file)}.`) && name.endsWith('.part'),
+      );
+      await Promise.all(
+        [file, ...parts.map((name) => path.join(dir, name))].map((name) => rm(name, { force: true })),
+      );
     },
   };
 }

@@ -10,7 +10,8 @@ import { findJob, type JobRow } from '../../jobs/jobs.repository.js';
 import { enqueueJob } from '../../jobs/jobs.service.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
-import { jobListQuery, jobPageSchema, jobStatusSchema, sendJobPage } from './job-routes.js';
+import { jobListQuery, jobPageSchema, sendJobPage } from './job-routes.js';
+import { calculationStatus } from './job-schemas.js';
 import { problemResponses, v1Security } from './v1-openapi.js';
 import { idParameter } from './v1-schemas.js';
 
@@ -35,20 +36,6 @@ const performanceRequest = z
       .describe('twr: time-weighted return, chained over the days with external flows.'),
   })
   .meta({ id: 'PerformanceCalculationRequest' });
-
-const calculationStatus = jobStatusSchema(
-  'Calculation',
-  'A valuation or performance calculation: queued, running, then its result or its problem.',
-  {
-    type: z.enum(['valuation', 'performance']),
-    portfolio_id: z.uuid(),
-    parameters: z.record(z.string(), z.unknown()).describe('What was asked: as_of, or from, to and method.'),
-    result: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .describe('The valuation or the performance, once succeeded (see the README for their fields).'),
-  },
-);
 
 const portfolioParameter = z.object({
   id: z.string().meta({ format: 'uuid' }).describe('The portfolio’s id.'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describedResources, kebab } from '../../domain/resource.js';
 import { type EventType, eventCatalog, resourceOf } from '../../events/event-catalog.js';
+import { calculationStatus, extractStatus } from './job-schemas.js';
 import { resourceSchemas } from './v1-schemas.js';
 
 // Each event type's JSON Schema: the envelope every channel carries, with data.object typed as the
@@ -33,8 +34,16 @@ const envelopeOf = (type: string, object: z.ZodType) =>
 
 const anyObject = z.record(z.string(), z.unknown());
 
+/** A job's events carry its status resource. */
+const jobStatusSchemas: Record<string, z.ZodType> = {
+  extract: extractStatus,
+  calculation: calculationStatus,
+};
+
 /** The envelope of `type`, with its object's v1 record schema (tombstone fields allowed on deletion). */
 export function eventSchema(type: EventType): z.ZodType {
+  const jobStatus = jobStatusSchemas[resourceOf(type)];
+  if (jobStatus) return envelopeOf(type, jobStatus);
   const resource = describedResources().find((candidate) => kebab(candidate.name) === resourceOf(type));
   if (!resource) return envelopeOf(type, anyObject);
   const record = resourceSchemas(resource).record as z.ZodObject;

@@ -17,7 +17,8 @@ import { enqueueJob } from '../../jobs/jobs.service.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
 import { sendExtractFile } from './extract-download.js';
-import { jobListQuery, jobPageSchema, jobStatusSchema, sendJobPage } from './job-routes.js';
+import { jobListQuery, jobPageSchema, sendJobPage } from './job-routes.js';
+import { extractFormats, extractStatus } from './job-schemas.js';
 import { problemResponses, v1Security } from './v1-openapi.js';
 import { idParameter } from './v1-schemas.js';
 
@@ -26,8 +27,6 @@ import { idParameter } from './v1-schemas.js';
 // streamed with Range support until it expires (410 after). Creating needs extracts:write; reading
 // a dataset's file needs that dataset's read scope, and so does its status unless the caller may
 // create extracts.
-
-const formats = ['ndjson', 'csv'] as const;
 
 const extractRequest = z
   .discriminatedUnion(
@@ -39,7 +38,7 @@ const extractRequest = z
           .optional()
           .describe(`The filters of GET /v1/${dataset}, by the same names.`),
         format: z
-          .enum(formats, { error: 'must be ndjson or csv' })
+          .enum(extractFormats, { error: 'must be ndjson or csv' })
           .default('ndjson')
           .describe(
             'ndjson (the default): a watermark line, then one JSON object per row; csv: a header row.',
@@ -49,28 +48,6 @@ const extractRequest = z
     { error: `must be one of ${extractDatasetNames.join(', ')}` },
   )
   .meta({ id: 'ExtractRequest', description: 'A point-in-time extract of one dataset.' });
-
-const extractStatus = jobStatusSchema('Extract', 'An extract: its progress, then its file.', {
-  dataset: z.enum(extractDatasetNames),
-  format: z.enum(formats),
-  filters: z.record(z.string(), z.unknown()),
-  progress: z
-    .object({ rows: z.int(), total_rows: z.int().nullable(), percent: z.int() })
-    .nullable()
-    .describe('Rows written so far of the snapshot’s total.'),
-  event_sequence: z
-    .string()
-    .nullable()
-    .describe(
-      'The watermark: the file holds every change up to this event sequence and none after; continue with GET /v1/events?after=<event_sequence>.',
-    ),
-  snapshot_at: z.iso.datetime().nullable(),
-  row_count: z.int().nullable(),
-  size: z.int().nullable().describe('Bytes.'),
-  checksum: z.string().nullable().describe('sha256:<hex> of the file (also its ETag).'),
-  download_url: z.string().nullable(),
-  expires_at: z.iso.datetime().nullable().describe('When the file stops being downloadable (410 after).'),
-});
 
 const anyDatasetRead = extractDatasetNames.map(readScopeOf);
 const statusScopes: Scope[] = ['extracts:write', ...anyDatasetRead];

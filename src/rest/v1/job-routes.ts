@@ -4,39 +4,11 @@ import { pageOf } from '../../domain/pagination.js';
 import { type JobKind, type JobRow, listJobs } from '../../jobs/jobs.repository.js';
 import type { Database } from '../../platform/database.js';
 import type { ServerSecrets } from '../../platform/server-secrets.js';
-import { named } from '../schema-names.js';
+import { jobStatuses } from './job-schemas.js';
 import { listCursors, readPage, sendPage } from './pagination.js';
 import { pageParameters, pageSchema } from './v1-schemas.js';
 
 // What extracts and calculations share on v1: the status resource's common fields, and their lists.
-
-export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'expired'] as const;
-
-const problem = z
-  .object({ code: z.string(), title: z.string(), detail: z.string() })
-  .catchall(z.unknown())
-  .nullable()
-  .describe('Why the job failed (RFC 9457 members); null unless failed.');
-
-/** A job's status resource: the common fields, then the kind's own. */
-export function jobStatusSchema(id: string, description: string, fields: z.ZodRawShape) {
-  return named(
-    z.object({
-      id: z.uuid(),
-      object: z.string(),
-      status: z.enum(jobStatuses),
-      ...fields,
-      status_url: z.string().describe('This resource.'),
-      problem,
-      attempts: z.int().describe('Attempts so far (a worker that died mid-way leaves one behind).'),
-      created_at: z.iso.datetime(),
-      started_at: z.iso.datetime().nullable(),
-      finished_at: z.iso.datetime().nullable(),
-    }),
-    id,
-    description,
-  );
-}
 
 /** A job list's query: its status, the kind's own filters, and the page. */
 export function jobListQuery(filters: z.ZodRawShape) {
