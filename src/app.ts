@@ -211,7 +211,9 @@ export async function startApp(options: AppOptions): Promise<App> {
           calculation: calculationJob({ db: database.background, publicUrl: config.publicUrl }),
         },
         maintenance: [idempotencyPruning],
+        onOutcome: (kind, outcome) => metrics.jobOutcomes.inc({ kind, outcome }),
       });
+      metrics.observeJobs(runner);
       await runner.start();
       cleanups.push(() => runner.stop());
       dispatcher = events;

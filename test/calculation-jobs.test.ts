@@ -247,6 +247,10 @@ describe.each(engines)('calculations on %s', (engine) => {
     const event = await eventFor(done.id);
     expect(event.event_type).toBe('calculation.failed');
     expect(event.data.object.problem).toEqual(done.problem);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/portico_jobs_total\{kind="calculation",outcome="failed"\} [1-9]/);
+    expect(metrics).toMatch(/portico_jobs_total\{kind="calculation",outcome="succeeded"\} [1-9]/);
+    expect(metrics).toContain('portico_jobs_running ');
   });
 
   it('refuses bad input by field, needs its scopes, and keeps tenants apart', async () => {

@@ -69,6 +69,8 @@ export interface JobRunnerOptions {
   /** How long stop() lets running jobs end before it releases them (default 5 s). */
   stopTimeoutMs?: number;
   clock?: () => Date;
+  /** Told each outcome, for metrics. */
+  onOutcome?: (kind: string, outcome: 'succeeded' | 'failed' | 'retried') => void;
 }
 
 /** The delay before attempt n + 1 after a transient failure: 2^n seconds, at most 5 minutes. */
@@ -91,6 +93,11 @@ export class JobRunner {
   constructor(private readonly options: JobRunnerOptions) {
     this.#db = options.database.background;
     this.#clock = options.clock ?? (() => new Date());
+  }
+
+  /** Jobs running on this worker now. */
+  get running(): number {
+    return this.#running.size;
   }
 
   get concurrency(): number {
@@ -225,7 +232,8 @@ export class JobRunner {
       } else {
         const runAt = new Date(this.#clock().getTime() + retryDelayMs(job.attempts));
         log.warn({ err: error, runAt }, 'job failed; it will be retried');
-        await retryJob(this.#db, job, runAt, messageOf(error));
+        if (await retryJob(this.#db, job, runAt, messageOf(error)))
+          this.options.onOutcome?.(job.kind, 'retried');
       }
       return;
     }
@@ -235,19 +243,21 @@ export class JobRunner {
   }
 
   async #complete(job: ClaimedJob, handler: JobKindHandler, outcome: JobOutcome): Promise<void> {
-    await this.#settle(job, async (tx, emit) => {
+    const settled = await this.#settle(job, async (tx, emit) => {
       const row = await completeJob(tx, job, outcome);
       if (!row) return;
       await outcome.alsoWrite?.(tx, emit);
       emit({ type: handler.events.completed, resourceId: row.id, data: handler.present(row) });
     });
+    if (settled) this.options.onOutcome?.(job.kind, 'succeeded');
   }
 
   async #fail(job: ClaimedJob, handler: JobKindHandler, problem: JobProblem): Promise<void> {
-    await this.#settle(job, async (tx, emit) => {
+    const settled = await this.#settle(job, async (tx, emit) => {
       const row = await failJob(tx, job, problem);
       if (row) emit({ type: handler.events.failed, resourceId: row.id, data: handler.present(row) });
     });
+    if (settled) this.options.onOutcome?.(job.kind, 'failed');
   }
 
   #handler(job: { kind: string }): JobKindHandler {
@@ -255,12 +265,14 @@ export class JobRunner {
   }
 
   /** A settling write: with its event, or nothing when the lease was lost to another worker. */
-  async #settle(job: ClaimedJob, change: Parameters<typeof write>[2]): Promise<void> {
+  async #settle(job: ClaimedJob, change: Parameters<typeof write>[2]): Promise<boolean> {
     try {
       await write(this.#db, { tenantId: job.tenant_id, whiteLabelId: job.white_label_id }, change);
+      return true;
     } catch (error) {
       if (!(error instanceof WriteWithoutEventError)) throw error;
       this.options.logger.warn({ job: job.id }, 'job outcome dropped: another worker holds the job');
+      return false;
     }
   }
 

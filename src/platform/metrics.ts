@@ -8,6 +8,10 @@ export interface Metrics {
   observeDatabase(database: ObservedDatabase): void;
   /** Registers the limits' degraded gauge (1 while Redis fails and each instance counts rate limits and quotas alone). */
   observeLimits(limits: { readonly degraded: boolean }): void;
+  /** Jobs this instance finished, by kind and outcome (succeeded, failed, retried). */
+  jobOutcomes: Counter<'kind' | 'outcome'>;
+  /** Registers the gauge of jobs running on this instance's runner. */
+  observeJobs(runner: { readonly running: number }): void;
 }
 
 export interface ObservedDatabase {
@@ -69,5 +73,21 @@ export function createMetrics(): Metrics {
       },
     });
   };
-  return { registry, httpDuration, observeDatabase, observeLimits };
+  const jobOutcomes = new Counter({
+    name: 'portico_jobs_total',
+    help: 'Jobs (extracts, calculations) this instance ran to an outcome: succeeded, failed, or retried later.',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const observeJobs = (runner: { readonly running: number }) => {
+    new Gauge({
+      name: 'portico_jobs_running',
+      help: 'Jobs running on this instance now.',
+      registers: [registry],
+      collect() {
+        this.set(runner.running);
+      },
+    });
+  };
+  return { registry, httpDuration, observeDatabase, observeLimits, jobOutcomes, observeJobs };
 }

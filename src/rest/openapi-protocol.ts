@@ -57,6 +57,10 @@ export const protocolComponents: OpenAPIV3_1.ComponentsObject = {
   headers: {
     ETag: { description: 'Strong entity tag of this representation.', schema: { type: 'string' } },
     Location: { description: 'The URL of the created resource.', schema: { type: 'string' } },
+    StatusLocation: {
+      description: 'The URL of the accepted job’s status resource: poll it, or wait for its event.',
+      schema: { type: 'string' },
+    },
     Link: {
       description: 'The next page (`rel="next"`), when there is one.',
       schema: { type: 'string' },
@@ -225,6 +229,9 @@ function document(operation: Operation, method: string): void {
   }
   if (method === 'post' && responses['201']) {
     responses['201'].headers = { Location: { $ref: '#/components/headers/Location' } };
+  }
+  if (method === 'post' && responses['202']) {
+    responses['202'].headers = { Location: { $ref: '#/components/headers/StatusLocation' } };
   }
   const body = operation.requestBody?.content;
   if (body?.['application/json']) {
