@@ -1,4 +1,4 @@
-import { type ExecutionResult, GraphQLError, getOperationAST, print } from 'graphql';
+import { type ExecutionResult, getOperationAST, print } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { classifyDomainError } from '../http/error-classification.js';
 import {
@@ -10,7 +10,7 @@ import type { IdempotencyRecords } from '../http/idempotency/idempotency-records
 import type { Logger } from '../platform/logger.js';
 import type { GraphQLContext } from './context.js';
 import { type MutationOutcome, watchMutationOutcome } from './mutation-outcome.js';
-import { clientError } from './protection.js';
+import { clientError, refusedOperation } from './protection.js';
 
 /** What Yoga adds to the context of an operation that came over HTTP (and graphql-ws hands in `params`). */
 interface TransportContext {
@@ -34,11 +34,8 @@ export function useIdempotentMutations(
 ): Plugin {
   const replayed = new WeakSet<Request>();
   const refusal = (error: unknown, requestId: string) => {
-    const masked = clientError(error, requestId, options);
     const status = classifyDomainError(error)?.status ?? 500;
-    return {
-      errors: [new GraphQLError(masked.message, { extensions: { ...masked.extensions, http: { status } } })],
-    };
+    return { errors: [refusedOperation(clientError(error, requestId, options), status)] };
   };
   return {
     async onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {

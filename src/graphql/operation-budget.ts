@@ -10,6 +10,7 @@ import {
   tokensFor,
 } from '../http/rate-limit.js';
 import { operationCost } from './operation-cost.js';
+import { refusedOperation } from './protection.js';
 
 /**
  * A request's account with its tenant's rate-limit budget, handed to Yoga in the server context.
@@ -50,13 +51,10 @@ function budgetOf(contextValue: unknown): OperationBudget | undefined {
 // leaves `http` out of the body: the 429 and Retry-After of every other surface.
 function refused(decision: RateLimitDecision): GraphQLError {
   const seconds = retryAfterSeconds(decision.result);
-  return new GraphQLError(new RateLimitedError(seconds).message, {
-    extensions: {
-      code: graphqlCode({ status: 429 }),
-      retryAfter: seconds,
-      http: { status: 429, headers: { 'retry-after': String(seconds) } },
-    },
+  const error = new GraphQLError(new RateLimitedError(seconds).message, {
+    extensions: { code: graphqlCode({ status: 429 }), retryAfter: seconds },
   });
+  return refusedOperation(error, 429);
 }
 
 async function charge(budget: OperationBudget, args: ExecutionArgs): Promise<Charge> {

@@ -192,6 +192,23 @@ function domainExtensions(error: unknown): Record<string, unknown> | undefined {
 export const unexpectedErrorMessage = 'Unexpected error.';
 
 /**
+ * An operation refused before it ran (its whole answer is this error): the error as the client
+ * sees it, with the HTTP status Yoga answers it with, and Retry-After when it says when to retry.
+ */
+export function refusedOperation(error: GraphQLError, status: number): GraphQLError {
+  const retryAfter = error.extensions.retryAfter;
+  return new GraphQLError(error.message, {
+    extensions: {
+      ...error.extensions,
+      http: {
+        status,
+        ...(typeof retryAfter === 'number' ? { headers: { 'retry-after': String(retryAfter) } } : {}),
+      },
+    },
+  });
+}
+
+/**
  * What the client sees of an error: expected ones as they are, anything else (a bug, an outage)
  * as "Unexpected error." with `extensions.requestId`, the id on the server's log line for it. With
  * `details` (outside production) the original message and stack ride along, as in Yoga's dev mode.
