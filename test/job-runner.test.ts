@@ -23,12 +23,22 @@ describe.each(engines)('the job runner on %s', (engine) => {
   let now: Date;
   let script: (job: ClaimedJob, context: JobContext) => Promise<Record<string, unknown>>;
   const runners: JobRunner[] = [];
+  const discarded: string[] = [];
 
   const handler = (): JobKindHandler => ({
     kind: 'calculation',
     events: { completed: 'calculation.completed', failed: 'calculation.failed' },
     present: (row) => ({ id: row.id, status: row.status }),
     run: async (job, context) => ({ result: await script(job, context) }),
+    discard: async (tx, row) => {
+      // Inside the failing transaction: the row it sees is already failed.
+      const seen = await tx
+        .selectFrom('jobs')
+        .select('status')
+        .where('id', '=', row.id)
+        .executeTakeFirstOrThrow();
+      discarded.push(`${row.id} ${seen.status}`);
+    },
   });
   const runner = async () => {
     const started = new JobRunner({

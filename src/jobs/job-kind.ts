@@ -49,6 +49,8 @@ export interface JobKindHandler {
   events: { completed: EventType; failed: EventType };
   /** Removes what an expired job left behind (its file). */
   expire?(row: JobRow): Promise<void>;
+  /** Removes, in the failing transaction, what a failed job kept for a retry (an extract's copy). */
+  discard?(tx: WriteTx, row: JobRow): Promise<void>;
 }
 
 /** The problem of a job that failed on every attempt it was allowed. */

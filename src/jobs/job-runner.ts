@@ -255,7 +255,9 @@ export class JobRunner {
   async #fail(job: ClaimedJob, handler: JobKindHandler, problem: JobProblem): Promise<void> {
     const settled = await this.#settle(job, async (tx, emit) => {
       const row = await failJob(tx, job, problem);
-      if (row) emit({ type: handler.events.failed, resourceId: row.id, data: handler.present(row) });
+      if (!row) return;
+      await handler.discard?.(tx, row);
+      emit({ type: handler.events.failed, resourceId: row.id, data: handler.present(row) });
     });
     if (settled) this.options.onOutcome?.(job.kind, 'failed');
   }

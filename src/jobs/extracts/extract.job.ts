@@ -37,6 +37,9 @@ export function extractJob(options: ExtractJobOptions): JobKindHandler {
     events: { completed: 'extract.completed', failed: 'extract.failed' },
     present: (row) => extractRecord(row, options.publicUrl),
     expire: (row) => store.remove(row.id),
+    discard: async (tx, row) => {
+      await tx.deleteFrom('extract_rows').where('job_id', '=', row.id).execute();
+    },
     async run(job: ClaimedJob, context: JobContext): Promise<JobOutcome> {
       const params = job.params as unknown as ExtractParams;
       const dataset = params.dataset as ExtractDataset;
