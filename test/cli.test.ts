@@ -10,7 +10,7 @@ import { type Database, openDatabase } from '../src/platform/database.js';
 import { migrationNames } from '../src/platform/migrator.js';
 import { isolatedDatabase, type TestDatabase } from './helpers/database.js';
 import { databaseUrl } from './helpers/environment.js';
-import { childEnv, root, runTs } from './helpers/processes.js';
+import { childEnv, root, runProcess, runTs } from './helpers/processes.js';
 
 // The CLI runs as operators run it (a child process), against DATABASE_URL when the suite has one
 // and against an embedded data folder otherwise.
@@ -18,7 +18,9 @@ describe('admin CLI', () => {
   let folder: string;
   let pgDatabase: TestDatabase | undefined;
   let env: NodeJS.ProcessEnv;
-  const admin = (...args: string[]) => runTs('src/cli/admin.ts', args, env);
+  // Through the launcher, from the build, as `npm run admin` runs it.
+  const admin = (...args: string[]) =>
+    runProcess(process.execPath, [path.join(root, 'src/launcher.mjs'), 'admin', ...args], env);
   const json = async (...args: string[]) => {
     const result = await admin(...args);
     expect(result.stderr, `admin ${args.join(' ')}`).toBe('');
