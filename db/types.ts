@@ -211,11 +211,11 @@ export interface EventStreams {
 }
 
 export interface ExtractFiles {
-  checksum: string;
+  checksum: string | null;
   created_at: Generated<Timestamp>;
   job_id: string;
   oid: number;
-  size: Int8;
+  size: Int8 | null;
 }
 
 export interface ExtractRows {

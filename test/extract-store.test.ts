@@ -138,16 +138,6 @@ describe.each(engines)('the large-object extract store on %s', (engine) => {
   let tenantId: string;
   beforeAll(async () => {
     database = await isolatedDatabase(engine);
-    // Until the migration that owns it is in the template everywhere.
-    await sql`
-      create table if not exists extract_files (
-        job_id uuid primary key references jobs(id) on delete cascade,
-        oid oid not null,
-        size bigint not null,
-        checksum text not null,
-        created_at timestamptz not null default now()
-      )
-    `.execute(database.db);
     const tenant = await sql<{ id: string }>`
       insert into tenants (name) values ('Extract store test') returning id
     `.execute(database.db);
@@ -177,7 +167,7 @@ describe.each(engines)('the large-object extract store on %s', (engine) => {
     },
   }));
 
-  it('writes a row only on finish, and a second finish of the same job replaces the first object', async () => {
+  it('voids a writer started again by another, and unlinks every object its row leaves with', async () => {
     const job = await sql<{ id: string }>`
       insert into jobs (tenant_id, kind, dataset, status)
       values (${tenantId}, 'extract', 'cashflows', 'succeeded') returning id
@@ -191,16 +181,24 @@ describe.each(engines)('the large-object extract store on %s', (engine) => {
     };
     const before = await objects();
     const first = await store.create(id);
-    // A writer whose lease was taken over: its rival starts after it and finishes last.
+    // A writer whose lease was taken over: its successor starts after it, and the first is void.
     const second = await store.create(id);
+    expect(await objects()).toBe(before + 1);
     await first.write('first');
     await second.write('second');
-    await first.finish();
+    await expect(first.finish()).rejects.toThrow(/started again/);
     await second.finish();
     expect((await bytesOf(await store.open(id))).toString()).toBe('second');
     expect(await objects()).toBe(before + 1);
+    // A writer that died leaves a row without a checksum: nothing to read, and the next create takes it.
+    await store.create(id);
+    expect(await store.open(id)).toBeUndefined();
+    expect(await objects()).toBe(before + 1);
+    await store.create(id).then((writer) => writer.write('x').then(() => writer.finish()));
+    // Deleting the job (or its tenant) takes the object along.
     await sql`delete from jobs where id = ${id}`.execute(database.db);
     expect(await store.open(id)).toBeUndefined();
+    expect(await objects()).toBe(before);
   });
 });
 

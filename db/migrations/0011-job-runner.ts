@@ -37,20 +37,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (job_id, ordinal)
     );
 
+    -- A row per file being written or written (size and checksum are set when it is finished); the
+    -- large object goes with its row however the row goes (removed, replaced, or its job or tenant
+    -- deleted), so no object outlives the file it held.
     create table extract_files (
       job_id uuid primary key references jobs(id) on delete cascade,
       oid oid not null,
-      size bigint not null,
-      checksum text not null,
+      size bigint,
+      checksum text,
       created_at timestamptz not null default now()
     );
+    create function portico_extract_files_unlink() returns trigger language plpgsql as $$
+    begin
+      if exists (select 1 from pg_largeobject_metadata where oid = old.oid) then
+        perform lo_unlink(old.oid);
+      end if;
+      return null;
+    end $$;
+    create trigger extract_files_unlink after delete on extract_files
+      for each row execute function portico_extract_files_unlink();
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
-    select lo_unlink(oid) from extract_files;
     drop table extract_files, extract_rows;
+    drop function portico_extract_files_unlink();
     delete from jobs where status = 'expired' or (kind = 'calculation' and status in ('queued', 'running'));
     drop index jobs_one_active_extract_idx;
     alter table jobs

@@ -47,8 +47,8 @@ export interface JobKindHandler {
   /** The job as its status resource shows it: also the data its events carry. */
   present(row: JobRow): Record<string, unknown>;
   events: { completed: EventType; failed: EventType };
-  /** Removes what an expired job left behind (its file). */
-  expire?(row: JobRow): Promise<void>;
+  /** Removes a job's output (its file) once it expired, or once the job failed. */
+  removeOutput?(row: JobRow): Promise<void>;
   /** Removes, in the failing transaction, what a failed job kept for a retry (an extract's copy). */
   discard?(tx: WriteTx, row: JobRow): Promise<void>;
 }

@@ -22,6 +22,7 @@ import {
   expireJobs,
   failJob,
   type JobKind,
+  type JobRow,
   renewLease,
   retryJob,
   saveResult,
@@ -259,7 +260,18 @@ export class JobRunner {
       await handler.discard?.(tx, row);
       emit({ type: handler.events.failed, resourceId: row.id, data: handler.present(row) });
     });
-    if (settled) this.options.onOutcome?.(job.kind, 'failed');
+    if (!settled) return;
+    this.options.onOutcome?.(job.kind, 'failed');
+    // After the commit: on the embedded engine a store's own statements would wait for this transaction.
+    await this.#removeOutput(job);
+  }
+
+  async #removeOutput(row: JobRow): Promise<void> {
+    await this.#handler(row)
+      .removeOutput?.(row)
+      .catch((error) =>
+        this.options.logger.warn({ err: error, job: row.id }, 'removing a job’s output failed'),
+      );
   }
 
   #handler(job: { kind: string }): JobKindHandler {
@@ -283,11 +295,7 @@ export class JobRunner {
     const log = this.options.logger;
     try {
       const now = this.#clock();
-      for (const row of await expireJobs(this.#db, now)) {
-        await this.#handler(row)
-          .expire?.(row)
-          .catch((error) => log.warn({ err: error, job: row.id }, 'removing an expired job’s output failed'));
-      }
+      for (const row of await expireJobs(this.#db, now)) await this.#removeOutput(row);
       for (const job of await claimExhausted(this.#db, now, this.#worker)) {
         await this.#fail(job, this.#handler(job), exhaustedProblem(job.attempts, job.last_error));
       }

@@ -159,31 +159,20 @@ async function syncDirectory(dir: string): Promise<void> {
  * The foreign key cascades the row, not the object, so everything that drops a row unlinks it.
  */
 export function largeObjectStore(db: Kysely<DB>): ExtractStore {
-  /** Unlinks `oid` unless a row still points at it (a commit whose answer was lost may have written one). */
-  const unlinkOrphan = async (oid: number) => {
-    await sql`
-      select lo_unlink(m.oid) from pg_largeobject_metadata m
-      where m.oid = ${oid} and not exists (select 1 from extract_files f where f.oid = m.oid)
-    `.execute(db);
-  };
-  const unlinkIfPresent = async (executor: Kysely<DB>, oid: number) => {
-    await sql`select lo_unlink(m.oid) from pg_largeobject_metadata m where m.oid = ${oid}`.execute(executor);
-  };
-  const removeFile = async (id: string) => {
-    // A data-modifying CTE always runs to completion: row and object go together.
-    await sql`
-      with gone as (delete from extract_files where job_id = ${id} returning oid)
-      select lo_unlink(gone.oid) from gone
-      where exists (select 1 from pg_largeobject_metadata m where m.oid = gone.oid)
-    `.execute(db);
-  };
   return {
     kind: 'large-object',
     async create(rawId) {
       const id = checkedId(rawId);
-      await removeFile(id);
-      const created = await sql<{ oid: number | string }>`select lo_create(0) as oid`.execute(db);
-      const oid = Number(created.rows[0]!.oid);
+      // The job's previous file (a retry's, or a writer's whose lease was taken over) is replaced:
+      // its row goes, and the table's trigger unlinks its object. The new row marks the object as
+      // this job's from the start, so a writer that dies leaves nothing no row points at.
+      const oid = await db.transaction().execute(async (trx) => {
+        await sql`delete from extract_files where job_id = ${id}`.execute(trx);
+        const created = await sql<{ oid: number | string }>`
+          insert into extract_files (job_id, oid) values (${id}, lo_create(0)) returning oid
+        `.execute(trx);
+        return Number(created.rows[0]!.oid);
+      });
       const bytes = tally();
       let pending: Buffer[] = [];
       let pendingSize = 0;
@@ -193,6 +182,8 @@ export function largeObjectStore(db: Kysely<DB>): ExtractStore {
         await sql`select lo_put(${oid}, ${offset}, ${data})`.execute(executor);
         offset += data.length;
       };
+      const mine = (executor: Kysely<DB>) =>
+        executor.deleteFrom('extract_files').where('job_id', '=', id).where('oid', '=', oid);
       return {
         async write(chunk) {
           assertOpen(state);
@@ -214,24 +205,19 @@ export function largeObjectStore(db: Kysely<DB>): ExtractStore {
           assertOpen(state);
           state = 'finished';
           const file = bytes.result();
-          try {
-            await db.transaction().execute(async (trx) => {
-              if (pendingSize > 0) await put(trx, Buffer.concat(pending, pendingSize));
-              // Two writers of one job (a lease taken over) finishing at once: the second insert
-              // conflicts and that writer fails, dropping its object; one after the other, the last wins.
-              const replaced = await sql<{ oid: number | string }>`
-                delete from extract_files where job_id = ${id} returning oid
-              `.execute(trx);
-              await sql`
-                insert into extract_files (job_id, oid, size, checksum)
-                values (${id}, ${oid}, ${file.size}, ${file.checksum})
-              `.execute(trx);
-              for (const row of replaced.rows) await unlinkIfPresent(trx, Number(row.oid));
-            });
-          } catch (error) {
-            await unlinkOrphan(oid).catch(() => {});
-            throw error;
-          }
+          await db.transaction().execute(async (trx) => {
+            // The row first: a writer started again by another has lost it (and its object).
+            const finished = await trx
+              .updateTable('extract_files')
+              .set({ size: String(file.size), checksum: file.checksum })
+              .where('job_id', '=', id)
+              .where('oid', '=', oid)
+              .returning('job_id')
+              .executeTakeFirst();
+            if (!finished)
+              throw new Error(`Extract ${id} was started again by another writer; this file is void`);
+            if (pendingSize > 0) await put(trx, Buffer.concat(pending, pendingSize));
+          });
           pending = [];
           return file;
         },
@@ -239,17 +225,19 @@ export function largeObjectStore(db: Kysely<DB>): ExtractStore {
           if (state !== 'open') return;
           state = 'aborted';
           pending = [];
-          await unlinkOrphan(oid);
+          await mine(db).execute();
         },
       };
     },
     async open(rawId, range) {
       const id = checkedId(rawId);
       checkedRange(range);
-      const found = await sql<{ oid: number | string; size: number | string }>`
-        select oid, size from extract_files where job_id = ${id}
-      `.execute(db);
-      const row = found.rows[0];
+      const row = await db
+        .selectFrom('extract_files')
+        .select(['oid', 'size'])
+        .where('job_id', '=', id)
+        .where('checksum', 'is not', null)
+        .executeTakeFirst();
       if (!row) return undefined;
       const oid = Number(row.oid);
       const start = range?.start ?? 0;
@@ -266,7 +254,7 @@ export function largeObjectStore(db: Kysely<DB>): ExtractStore {
       return Readable.from(chunks(), { objectMode: false });
     },
     async remove(id) {
-      await removeFile(checkedId(id));
+      await db.deleteFrom('extract_files').where('job_id', '=', checkedId(id)).execute();
     },
   };
 }

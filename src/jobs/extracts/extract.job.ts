@@ -36,7 +36,7 @@ export function extractJob(options: ExtractJobOptions): JobKindHandler {
     kind: 'extract',
     events: { completed: 'extract.completed', failed: 'extract.failed' },
     present: (row) => extractRecord(row, options.publicUrl),
-    expire: (row) => store.remove(row.id),
+    removeOutput: (row) => store.remove(row.id),
     discard: async (tx, row) => {
       await tx.deleteFrom('extract_rows').where('job_id', '=', row.id).execute();
     },
