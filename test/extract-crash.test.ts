@@ -8,7 +8,7 @@ import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
 import { engines, isolatedDatabase } from './helpers/database.js';
 import { redisUrl } from './helpers/environment.js';
-import { childEnv, freePort, type Running, startCompiled, waitForHttp } from './helpers/processes.js';
+import { childEnv, type Running, startCompiledServer } from './helpers/processes.js';
 import type { Json } from './helpers/v1.js';
 
 // A worker killed outright (SIGKILL) in the middle of an extract: the job stays claimed until its
@@ -62,14 +62,7 @@ describe.each(engines)('an extract across a worker crash (%s)', (engine) => {
     };
   }
 
-  async function start(env: NodeJS.ProcessEnv) {
-    const port = await freePort();
-    const server = startCompiled({ ...env, PORT: String(port), HOST: '127.0.0.1' });
-    running.push(server);
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/healthz`, server);
-    return { server, base };
-  }
+  const start = (env: NodeJS.ProcessEnv) => startCompiledServer(env, running);
 
   it(
     'is taken over after its lease and finishes with a correct file and the same watermark',

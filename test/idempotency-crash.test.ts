@@ -9,7 +9,7 @@ import { createTenant } from '../src/domain/tenants/tenants.service.js';
 import { type Database, openDatabase } from '../src/platform/database.js';
 import { engines, isolatedDatabase, type TestDatabase } from './helpers/database.js';
 import { redisUrl } from './helpers/environment.js';
-import { childEnv, freePort, type Running, startCompiled, waitForHttp } from './helpers/processes.js';
+import { childEnv, type Running, startCompiledServer } from './helpers/processes.js';
 
 // A Portico process killed outright (SIGKILL) while idempotent requests are in flight: every
 // request's effect and its stored answer are both there or both absent, so a retry with the same
@@ -80,14 +80,7 @@ describe.each(engines)('idempotent requests across a crash (%s)', (engine) => {
     return { ...(await postgresDeployment(database)), database };
   }
 
-  async function start(env: NodeJS.ProcessEnv) {
-    const port = await freePort();
-    const server = startCompiled({ ...env, PORT: String(port), HOST: '127.0.0.1' });
-    running.push(server);
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/healthz`, server);
-    return { server, base };
-  }
+  const start = (env: NodeJS.ProcessEnv) => startCompiledServer(env, running);
 
   const post = (base: string, apiKey: string, key: string, name: string) =>
     fetch(`${base}/v1/clients`, {

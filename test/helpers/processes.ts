@@ -68,6 +68,19 @@ export function startCompiled(env: NodeJS.ProcessEnv, projectRoot = root): Runni
   );
 }
 
+/** The compiled server on a free loopback port, once /healthz answers; `running` keeps it for cleanup. */
+export async function startCompiledServer(
+  env: NodeJS.ProcessEnv,
+  running: Running[],
+): Promise<{ server: Running; base: string }> {
+  const port = await freePort();
+  const server = startCompiled({ ...env, PORT: String(port), HOST: '127.0.0.1' });
+  running.push(server);
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/healthz`, server);
+  return { server, base };
+}
+
 function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = root): Running {
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -1,3 +1,4 @@
+import { jobRecordFrame } from '../job-record.js';
 import type { JobRow } from '../jobs.repository.js';
 
 // A calculation as its status resource shows it, and as calculation.completed / calculation.failed
@@ -10,8 +11,6 @@ export type CalculationParams =
   | { type: 'valuation'; portfolio_id: string; as_of: string }
   | { type: 'performance'; portfolio_id: string; from: string; to: string; method: 'twr' };
 
-const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
-
 export function calculationRecord(row: JobRow, publicUrl: string): Record<string, unknown> {
   const { type, portfolio_id, ...parameters } = row.params as unknown as CalculationParams;
   return {
@@ -22,11 +21,6 @@ export function calculationRecord(row: JobRow, publicUrl: string): Record<string
     portfolio_id,
     parameters,
     result: row.status === 'succeeded' ? (row.result ?? null) : null,
-    problem: row.error ?? null,
-    status_url: `${publicUrl}/v1/calculations/${row.id}`,
-    attempts: row.attempts,
-    created_at: iso(row.created_at),
-    started_at: iso(row.started_at),
-    finished_at: iso(row.finished_at),
+    ...jobRecordFrame(row, `${publicUrl}/v1/calculations/${row.id}`),
   };
 }

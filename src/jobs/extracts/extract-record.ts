@@ -1,3 +1,4 @@
+import { iso, jobRecordFrame } from '../job-record.js';
 import type { JobRow } from '../jobs.repository.js';
 import type { Snapshot } from './extract-snapshot.js';
 
@@ -24,8 +25,6 @@ export type ExtractProgress = {
   percent: number;
 };
 
-const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
-
 export function extractRecord(row: JobRow, publicUrl: string): Record<string, unknown> {
   const params = row.params as unknown as ExtractParams;
   const result = (row.result ?? {}) as unknown as ExtractResult;
@@ -49,13 +48,8 @@ export function extractRecord(row: JobRow, publicUrl: string): Record<string, un
     row_count: succeeded || row.status === 'expired' ? (snapshot?.row_count ?? 0) : null,
     size: result.size ?? null,
     checksum: result.checksum ?? null,
-    status_url: url,
     download_url: succeeded ? `${url}/download` : null,
     expires_at: iso(row.expires_at),
-    problem: row.error ?? null,
-    attempts: row.attempts,
-    created_at: iso(row.created_at),
-    started_at: iso(row.started_at),
-    finished_at: iso(row.finished_at),
+    ...jobRecordFrame(row, url),
   };
 }

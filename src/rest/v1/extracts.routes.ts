@@ -57,13 +57,20 @@ export function registerExtractRoutes(
   deps: { database: Database; secrets: ServerSecrets; jobs: JobDeps },
 ): void {
   const present = (row: JobRow) => extractRecord(row, deps.jobs.publicUrl);
-  /** The caller's extract; one whose dataset it may not read is not found. */
-  async function visibleExtract(request: FastifyRequest, id: string, needsRead: boolean): Promise<JobRow> {
+  /**
+   * The caller's extract. Its file needs the dataset's read scope (403 without it); its status
+   * needs that or extracts:write, and is not found for a caller with neither.
+   */
+  async function visibleExtract(
+    request: FastifyRequest,
+    id: string,
+    purpose: 'status' | 'file',
+  ): Promise<JobRow> {
     const row = await findJob(deps.database.db, request.viewer, 'extract', id);
-    const dataset = row && ((row.params as unknown as ExtractParams).dataset as ExtractDataset);
-    const readable = dataset !== undefined && request.viewer.scopes.has(readScopeOf(dataset));
-    if (!row || (!readable && (needsRead || !request.viewer.scopes.has('extracts:write')))) {
-      if (row && needsRead && dataset) requireScope(request.viewer, readScopeOf(dataset));
+    if (!row) throw new NotFoundError('extract', id);
+    const readScope = readScopeOf((row.params as unknown as ExtractParams).dataset as ExtractDataset);
+    if (purpose === 'file') requireScope(request.viewer, readScope);
+    else if (!request.viewer.scopes.has(readScope) && !request.viewer.scopes.has('extracts:write')) {
       throw new NotFoundError('extract', id);
     }
     return row;
@@ -146,7 +153,8 @@ export function registerExtractRoutes(
         response: { 200: extractStatus, ...problemResponses([404]) },
       },
     },
-    async (request) => present(await visibleExtract(request, (request.params as { id: string }).id, false)),
+    async (request) =>
+      present(await visibleExtract(request, (request.params as { id: string }).id, 'status')),
   );
 
   v1.get(
@@ -169,7 +177,7 @@ export function registerExtractRoutes(
       },
     },
     async (request, reply) => {
-      const row = await visibleExtract(request, (request.params as { id: string }).id, true);
+      const row = await visibleExtract(request, (request.params as { id: string }).id, 'file');
       const params = row.params as unknown as ExtractParams;
       const result = (row.result ?? {}) as unknown as ExtractResult;
       const expired = row.status === 'expired' || (row.expires_at !== null && row.expires_at <= new Date());
